@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Postwacht's one build entry point.
+#   ./build.sh        build everything and run the main job (check a sample post with the default policy)
+#   ./build.sh test   install what the tests need, then run every test suite
+# On a fresh Debian machine it installs what is missing itself and says so as it does.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_rust_components() {
+  if ! command -v cargo >/dev/null; then
+    echo "cargo not found: install Rust with rustup (https://rustup.rs) first" >&2
+    exit 2
+  fi
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+      say "installing rustup component $component"
+      rustup component add "$component"
+    fi
+  done
+}
+
+build() {
+  ensure_rust_components
+  say "building the workspace (release)"
+  cargo build --release --workspace
+}
+
+demo() {
+  say "postwacht check tests/samples/demo-nl.txt (default policy)"
+  # Exit status 1 means "findings": that is the demo working, not failing.
+  set +e
+  ./target/release/postwacht check tests/samples/demo-nl.txt
+  local status=$?
+  set -e
+  if [ "$status" -gt 1 ]; then exit "$status"; fi
+}
+
+run_tests() {
+  ensure_rust_components
+  say "cargo fmt --check"
+  cargo fmt --all -- --check
+  say "cargo clippy (warnings are errors)"
+  cargo clippy --workspace --all-targets -- -D warnings
+  say "cargo test --workspace"
+  cargo test --workspace
+  say "rule examples of every embedded pack"
+  cargo build --release -p postwacht-cli
+  for pack in $(./target/release/postwacht packs | cut -f1 | cut -d" " -f1); do
+    ./target/release/postwacht policy test --pack "$pack" --min-examples 3
+  done
+}
+
+case "${1:-build}" in
+  build) build; demo ;;
+  test) run_tests; say "all tests passed" ;;
+  *) echo "usage: ./build.sh [test]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,196 @@
+//! Command-line arguments: parsed raw with lexopt, then validated into a typed `Command`, so
+//! every later stage works with values that are known to make sense.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use lexopt::prelude::*;
+use postwacht_engine::Lang;
+
+pub const USAGE: &str = "\
+postwacht: check social-media posts against a code of conduct
+
+Usage:
+  postwacht check [--policy FILE | --pack NAME] [--lang nl|fr|en] [--text-lang nl|fr|en]
+                  [--format text|json|jsonl] [--color auto|always|never] [FILE|-]
+  postwacht policy lint FILE
+  postwacht policy test (FILE | --pack NAME) [--min-examples N]
+  postwacht policy show [--policy FILE | --pack NAME] [--lang nl|fr|en]
+  postwacht policy build --pack NAME
+  postwacht packs
+
+check reads FILE, or standard input when FILE is `-` or absent. With --format jsonl each input
+line is a JSON object {\"id\": ..., \"text\": ...} and each output line holds its findings.
+Offsets in JSON output are UTF-16 code units (start, end) and UTF-8 bytes (byte_start, byte_end).
+
+Exit status: 0 nothing found, 1 findings (or failing examples, or lint problems), 2 error.
+";
+
+/// Where the policy comes from.
+#[derive(Debug, Clone)]
+pub enum PolicySource {
+    Pack(String),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug)]
+pub enum Command {
+    Help,
+    Version,
+    Check {
+        policy: PolicySource,
+        lang: Lang,
+        text_lang: Option<Lang>,
+        format: Format,
+        color: bool,
+        input: Option<PathBuf>,
+    },
+    Lint {
+        file: PathBuf,
+    },
+    Test {
+        policy: PolicySource,
+        min_examples: usize,
+    },
+    Show {
+        policy: PolicySource,
+        lang: Lang,
+    },
+    Build {
+        pack: String,
+    },
+    Packs,
+}
+
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
+    let mut parser = lexopt::Parser::from_args(args);
+    let mut words: Vec<String> = Vec::new();
+    let mut pack: Option<String> = None;
+    let mut policy_file: Option<PathBuf> = None;
+    let mut lang: Option<String> = None;
+    let mut text_lang: Option<String> = None;
+    let mut format: Option<String> = None;
+    let mut color: Option<String> = None;
+    let mut min_examples: Option<String> = None;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        let value = |parser: &mut lexopt::Parser| -> Result<String, String> {
+            parser
+                .value()
+                .map_err(|e| e.to_string())?
+                .into_string()
+                .map_err(|v| format!("argument is not valid UTF-8: {}", v.to_string_lossy()))
+        };
+        match arg {
+            Short('h') | Long("help") => return Ok(Command::Help),
+            Short('V') | Long("version") => return Ok(Command::Version),
+            Long("pack") => pack = Some(value(&mut parser)?),
+            Long("policy") => policy_file = Some(PathBuf::from(value(&mut parser)?)),
+            Long("lang") => lang = Some(value(&mut parser)?),
+            Long("text-lang") => text_lang = Some(value(&mut parser)?),
+            Long("format") => format = Some(value(&mut parser)?),
+            Long("color") | Long("colour") => color = Some(value(&mut parser)?),
+            Long("min-examples") => min_examples = Some(value(&mut parser)?),
+            Value(v) => words
+                .push(v.into_string().map_err(|v| {
+                    format!("argument is not valid UTF-8: {}", v.to_string_lossy())
+                })?),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+
+    let language = |code: Option<String>, flag: &str| -> Result<Option<Lang>, String> {
+        code.map(|c| {
+            Lang::from_code(&c).ok_or_else(|| format!("{flag} must be nl, fr or en, not `{c}`"))
+        })
+        .transpose()
+    };
+    let lang_value = language(lang, "--lang")?.unwrap_or(Lang::Nl);
+    let policy = match (pack, policy_file) {
+        (Some(_), Some(_)) => return Err("give either --pack or --policy, not both".into()),
+        (Some(name), None) => PolicySource::Pack(name),
+        (None, Some(file)) => PolicySource::File(file),
+        (None, None) => PolicySource::Pack(postwacht_engine::packs::DEFAULT_PACK.into()),
+    };
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        [] => Ok(Command::Help),
+        ["check", rest @ ..] => {
+            let input = match rest {
+                [] | ["-"] => None,
+                [file] => Some(PathBuf::from(file)),
+                _ => return Err("check takes one input file".into()),
+            };
+            let format = match format.as_deref() {
+                None | Some("text") => Format::Text,
+                Some("json") => Format::Json,
+                Some("jsonl") => Format::Jsonl,
+                Some(other) => {
+                    return Err(format!(
+                        "--format must be text, json or jsonl, not `{other}`"
+                    ))
+                }
+            };
+            let color = match color.as_deref() {
+                None | Some("auto") => {
+                    use std::io::IsTerminal;
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+                Some("always") => true,
+                Some("never") => false,
+                Some(other) => {
+                    return Err(format!(
+                        "--color must be auto, always or never, not `{other}`"
+                    ))
+                }
+            };
+            Ok(Command::Check {
+                policy,
+                lang: lang_value,
+                text_lang: language(text_lang, "--text-lang")?,
+                format,
+                color,
+                input,
+            })
+        }
+        ["policy", "lint", file] => Ok(Command::Lint {
+            file: PathBuf::from(file),
+        }),
+        ["policy", "test", rest @ ..] => {
+            let policy = match (rest, policy) {
+                ([file], PolicySource::Pack(_)) => PolicySource::File(PathBuf::from(file)),
+                ([], policy) => policy,
+                _ => return Err("policy test takes one FILE or --pack NAME".into()),
+            };
+            let min_examples = match min_examples {
+                None => 0,
+                Some(n) => n
+                    .parse()
+                    .map_err(|_| format!("--min-examples takes a number, not `{n}`"))?,
+            };
+            Ok(Command::Test {
+                policy,
+                min_examples,
+            })
+        }
+        ["policy", "show"] => Ok(Command::Show {
+            policy,
+            lang: lang_value,
+        }),
+        ["policy", "build"] => match policy {
+            PolicySource::Pack(pack) => Ok(Command::Build { pack }),
+            PolicySource::File(_) => Err("policy build takes --pack NAME".into()),
+        },
+        ["packs"] => Ok(Command::Packs),
+        _ => Err(format!(
+            "unknown command `{}`; see `postwacht --help`",
+            words.join(" ")
+        )),
+    }
+}

@@ -1,0 +1,275 @@
+//! From a validated `Bundle` to the structures a scan runs: one phrase automaton for all
+//! phrases, one regex per regex rule (plus a `RegexSet` to skip the ones that cannot match),
+//! one instance of each detector that any rule uses.
+
+use std::collections::{HashMap, HashSet};
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::detect::Detector;
+use crate::error::{Location, Problem, ProblemKind};
+use crate::limits::Limits;
+use crate::model::{Bundle, DetectorKind, Matcher};
+use crate::phrase::{Owner, Phrase, PhraseTable, PhraseTableBuilder};
+use crate::text::fold;
+
+pub(crate) enum CompiledMatcher {
+    Phrases,
+    Regex(usize),
+    Near { groups: usize, within: u32 },
+    Detector(usize),
+}
+
+pub(crate) struct CompiledUnless {
+    pub(crate) has_phrases: bool,
+    pub(crate) pattern: Option<Regex>,
+    pub(crate) values: HashSet<String>,
+    pub(crate) within: Option<u32>,
+}
+
+pub(crate) struct CompiledRule {
+    pub(crate) matcher: CompiledMatcher,
+    pub(crate) unless: Vec<CompiledUnless>,
+}
+
+pub(crate) struct Compiled {
+    pub(crate) rules: Vec<CompiledRule>,
+    pub(crate) phrases: PhraseTable,
+    pub(crate) regexes: Vec<Regex>,
+    /// Tells in one pass which regexes can match at all; absent when there are fewer than two
+    /// or the set would exceed the size limit.
+    pub(crate) regex_set: Option<RegexSet>,
+    pub(crate) detectors: Vec<Detector>,
+    /// Whether any rule needs word positions (`near`, or `unless` with `within`).
+    pub(crate) needs_words: bool,
+}
+
+/// Letters and digits only, folded: how `unless.values` and matched texts are compared.
+pub(crate) fn value_key(s: &str) -> String {
+    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Problem>) -> Compiled {
+    let mut phrases = PhraseTableBuilder::default();
+    let mut regexes = Vec::new();
+    let mut regex_sources = Vec::new();
+    let mut detector_index: HashMap<DetectorKind, usize> = HashMap::new();
+    let mut detectors = Vec::new();
+    let mut rules = Vec::with_capacity(bundle.rules.len());
+    let mut needs_words = false;
+
+    for (r, rule) in bundle.rules.iter().enumerate() {
+        let at = || Location::Rule(rule.id.clone());
+        let mut report =
+            |field: String, kind: ProblemKind| problems.push(Problem::new(at(), field, kind));
+        let mut add_phrases =
+            |list: &[String],
+             field: &str,
+             owner: Owner,
+             report: &mut dyn FnMut(String, ProblemKind)| {
+                if list.is_empty() {
+                    report(field.to_string(), ProblemKind::Empty);
+                }
+                for (i, raw) in list.iter().enumerate() {
+                    match Phrase::parse(raw) {
+                        Ok(phrase) => phrases.add(phrase, owner),
+                        Err(kind) => report(format!("{field}[{i}]"), kind),
+                    }
+                }
+            };
+        let matcher = match &rule.matcher {
+            Matcher::Phrases { phrases: list } => {
+                add_phrases(list, "match.phrases", Owner::Rule { rule: r }, &mut report);
+                CompiledMatcher::Phrases
+            }
+            Matcher::Regex {
+                pattern,
+                case_insensitive,
+            } => match build_regex(pattern, *case_insensitive, limits) {
+                Ok(re) => {
+                    regexes.push(re);
+                    regex_sources.push(if *case_insensitive {
+                        format!("(?i:{pattern})")
+                    } else {
+                        format!("(?:{pattern})")
+                    });
+                    CompiledMatcher::Regex(regexes.len() - 1)
+                }
+                Err(kind) => {
+                    report("match.pattern".into(), kind);
+                    CompiledMatcher::Phrases
+                }
+            },
+            Matcher::Near { groups, within } => {
+                needs_words = true;
+                if groups.len() < 2 || groups.len() > limits.max_near_groups {
+                    report(
+                        "match.groups".into(),
+                        ProblemKind::OutOfRange {
+                            given: groups.len() as u64,
+                            min: 2,
+                            max: limits.max_near_groups as u64,
+                        },
+                    );
+                }
+                if *within > limits.max_within {
+                    report(
+                        "match.within".into(),
+                        ProblemKind::OutOfRange {
+                            given: u64::from(*within),
+                            min: 0,
+                            max: u64::from(limits.max_within),
+                        },
+                    );
+                }
+                for (g, group) in groups.iter().enumerate().take(limits.max_near_groups) {
+                    add_phrases(
+                        group,
+                        &format!("match.groups[{g}]"),
+                        Owner::Near { rule: r, group: g },
+                        &mut report,
+                    );
+                }
+                CompiledMatcher::Near {
+                    groups: groups.len().min(limits.max_near_groups),
+                    within: *within,
+                }
+            }
+            Matcher::Detector { detector } => {
+                let index = *detector_index.entry(*detector).or_insert_with(|| {
+                    detectors.push(Detector::new(*detector));
+                    detectors.len() - 1
+                });
+                CompiledMatcher::Detector(index)
+            }
+        };
+        let mut unless = Vec::with_capacity(rule.unless.len());
+        for (u, exception) in rule.unless.iter().enumerate() {
+            if !exception.phrases.is_empty() {
+                add_phrases(
+                    &exception.phrases,
+                    &format!("unless[{u}].phrases"),
+                    Owner::Unless { rule: r, unless: u },
+                    &mut report,
+                );
+            }
+            let pattern =
+                exception
+                    .pattern
+                    .as_ref()
+                    .and_then(|p| match build_regex(p, true, limits) {
+                        Ok(re) => Some(re),
+                        Err(kind) => {
+                            report(format!("unless[{u}].pattern"), kind);
+                            None
+                        }
+                    });
+            if let Some(within) = exception.within {
+                needs_words = true;
+                if within > limits.max_within {
+                    report(
+                        format!("unless[{u}].within"),
+                        ProblemKind::OutOfRange {
+                            given: u64::from(within),
+                            min: 0,
+                            max: u64::from(limits.max_within),
+                        },
+                    );
+                }
+            }
+            unless.push(CompiledUnless {
+                has_phrases: !exception.phrases.is_empty(),
+                pattern,
+                values: exception.values.iter().map(|v| value_key(v)).collect(),
+                within: exception.within,
+            });
+        }
+        rules.push(CompiledRule { matcher, unless });
+    }
+
+    if phrases.len() > limits.max_phrases {
+        problems.push(Problem::new(
+            Location::Bundle,
+            "rules",
+            ProblemKind::TooMany {
+                what: "distinct phrases",
+                given: phrases.len(),
+                limit: limits.max_phrases,
+            },
+        ));
+    }
+    let phrases = phrases.build().unwrap_or_else(|message| {
+        problems.push(Problem::new(
+            Location::Bundle,
+            "rules",
+            ProblemKind::Schema(message),
+        ));
+        PhraseTableBuilder::default()
+            .build()
+            .expect("an empty table builds")
+    });
+    let regex_set = (regex_sources.len() > 1)
+        .then(|| {
+            RegexSetBuilder::new(&regex_sources)
+                .size_limit(limits.regex_size_limit.saturating_mul(4))
+                .dfa_size_limit(limits.regex_dfa_limit.saturating_mul(4))
+                .nest_limit(limits.regex_nest_limit)
+                .build()
+                .ok()
+        })
+        .flatten();
+    Compiled {
+        rules,
+        phrases,
+        regexes,
+        regex_set,
+        detectors,
+        needs_words,
+    }
+}
+
+fn build_regex(
+    pattern: &str,
+    case_insensitive: bool,
+    limits: &Limits,
+) -> Result<Regex, ProblemKind> {
+    let length = pattern.chars().count();
+    if length > limits.max_pattern_len {
+        return Err(ProblemKind::PatternTooLong {
+            given: length,
+            limit: limits.max_pattern_len,
+        });
+    }
+    if pattern.is_empty() {
+        return Err(ProblemKind::Empty);
+    }
+    let built = RegexBuilder::new(pattern)
+        .case_insensitive(case_insensitive)
+        .size_limit(limits.regex_size_limit)
+        .dfa_size_limit(limits.regex_dfa_limit)
+        .nest_limit(limits.regex_nest_limit)
+        .build();
+    match built {
+        Ok(re) if re.is_match("") => Err(ProblemKind::InvalidRegex(
+            "pattern matches the empty text, so it would match everywhere".into(),
+        )),
+        Ok(re) => Ok(re),
+        Err(regex::Error::CompiledTooBig(_)) => Err(ProblemKind::RegexTooBig {
+            limit: limits.regex_size_limit,
+        }),
+        Err(e) => Err(ProblemKind::InvalidRegex(one_line(&e.to_string()))),
+    }
+}
+
+/// The regex crate's syntax errors draw the pattern over several lines; keep the last line
+/// (the reason) so every problem stays one line.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(message)
+        .trim()
+        .trim_start_matches("error: ")
+        .to_string()
+}

@@ -1,0 +1,111 @@
+//! Built-in validated detectors. Each finds candidates with a regex and reports only those
+//! that validate (checksum, ranges, known formats): a nine-digit order number that fails the
+//! 11-proef is not a BSN.
+
+mod address;
+mod bsn;
+mod card;
+mod email;
+mod iban;
+mod ip;
+mod phone;
+mod rrn;
+mod version;
+
+use regex::Regex;
+
+use crate::model::DetectorKind;
+
+/// A detector, compiled: its candidate regex plus the validation that decides.
+pub(crate) struct Detector {
+    kind: DetectorKind,
+    candidates: Regex,
+}
+
+impl Detector {
+    pub(crate) fn new(kind: DetectorKind) -> Detector {
+        let pattern = match kind {
+            DetectorKind::Email => email::PATTERN,
+            DetectorKind::Ipv4 => ip::V4_PATTERN,
+            DetectorKind::Ipv6 => ip::V6_PATTERN,
+            DetectorKind::Iban => iban::PATTERN,
+            DetectorKind::NlBsn => bsn::PATTERN,
+            DetectorKind::BeRrn => rrn::PATTERN,
+            DetectorKind::PhoneNl | DetectorKind::PhoneBe => phone::PATTERN,
+            DetectorKind::NlPostcodeAddress => address::PATTERN,
+            DetectorKind::SoftwareVersion => version::PATTERN,
+            DetectorKind::PaymentCard => card::PATTERN,
+        };
+        // The patterns are ours and tested; failing here is a bug, caught by every test run.
+        let candidates = Regex::new(pattern).expect("built-in detector pattern compiles");
+        Detector { kind, candidates }
+    }
+
+    /// Byte ranges of every validated occurrence.
+    ///
+    /// A candidate that fails validation must not swallow its text: in `123456782 85.07.30-…`
+    /// the rijksregisternummer pattern first sees `123456782 85`, which fails, and the real
+    /// number starting at `85` must still be found. So after a rejection the search resumes
+    /// one character later instead of after the candidate.
+    pub(crate) fn find(&self, text: &str, out: &mut Vec<(usize, usize)>) {
+        let mut at = 0;
+        while let Some(m) = self.candidates.find_at(text, at) {
+            let (s, e) = (m.start(), m.end());
+            let found = match self.kind {
+                DetectorKind::Email => email::validate(text, s, e),
+                DetectorKind::Ipv4 => ip::validate_v4(text, s, e),
+                DetectorKind::Ipv6 => ip::validate_v6(text, s, e),
+                DetectorKind::Iban => iban::validate(text, s, e),
+                DetectorKind::NlBsn => bsn::validate(text, s, e),
+                DetectorKind::BeRrn => rrn::validate(text, s, e),
+                DetectorKind::PhoneNl => phone::validate(text, s, e, phone::Country::Nl),
+                DetectorKind::PhoneBe => phone::validate(text, s, e, phone::Country::Be),
+                DetectorKind::NlPostcodeAddress => address::validate(text, s, e),
+                DetectorKind::SoftwareVersion => version::validate(text, s, e),
+                DetectorKind::PaymentCard => card::validate(text, s, e),
+            };
+            at = match found {
+                Some((_, end)) => {
+                    out.extend(found);
+                    end.max(s + 1)
+                }
+                None => s + text[s..].chars().next().map_or(1, char::len_utf8),
+            };
+            if at > text.len() {
+                break;
+            }
+        }
+    }
+}
+
+/// The ASCII digits of a string, as numbers.
+pub(crate) fn digits(s: &str) -> Vec<u32> {
+    s.chars().filter_map(|c| c.to_digit(10)).collect()
+}
+
+/// True when the character before `start` or after `end` continues a number (a digit, or a
+/// separator followed by a digit): a detector must not report a slice of a longer number.
+pub(crate) fn inside_longer_number(text: &str, start: usize, end: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    let joined_before = match before.next() {
+        Some(c) if c.is_ascii_digit() => true,
+        Some('.' | '-' | '/') => before.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    let mut after = text[end..].chars();
+    let joined_after = match after.next() {
+        Some(c) if c.is_ascii_digit() => true,
+        Some('.' | '-' | '/') => after.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    joined_before || joined_after
+}
+
+#[cfg(test)]
+pub(crate) fn found(kind: DetectorKind, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    Detector::new(kind).find(text, &mut out);
+    out.into_iter()
+        .map(|(s, e)| text[s..e].to_string())
+        .collect()
+}

@@ -1,0 +1,409 @@
+//! The engine: a compiled bundle that scans texts.
+
+use serde::Serialize;
+
+use crate::compile::{compile, value_key, Compiled, CompiledMatcher, CompiledRule};
+use crate::error::{PolicyError, Problem, ScanError};
+use crate::limits::Limits;
+use crate::load;
+use crate::model::{Bundle, Category, Lang, Severity};
+use crate::phrase::{Hit, Owner};
+use crate::text::{Folded, Utf16Map, Words};
+
+/// One risky phrase in a text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's category.
+    pub category: Category,
+    /// The rule's severity.
+    pub severity: Severity,
+    /// The clauses the rule enforces.
+    pub clauses: Vec<String>,
+    /// Start, in UTF-16 code units (what a browser's string offsets count).
+    pub start: usize,
+    /// End (exclusive), in UTF-16 code units.
+    pub end: usize,
+    /// Start, in UTF-8 bytes.
+    pub byte_start: usize,
+    /// End (exclusive), in UTF-8 bytes.
+    pub byte_end: usize,
+    /// The matched text.
+    pub text: String,
+}
+
+/// Per-scan choices.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    /// The language the text is written in, when known: rules written for other languages are
+    /// skipped. `None` runs every rule.
+    pub lang: Option<Lang>,
+}
+
+/// Builds engines with non-default [`Limits`].
+#[derive(Clone, Debug, Default)]
+pub struct EngineBuilder {
+    limits: Limits,
+}
+
+impl EngineBuilder {
+    /// Replaces all limits.
+    pub fn limits(&mut self, limits: Limits) -> &mut Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Caps the number of rules.
+    pub fn max_rules(&mut self, max: usize) -> &mut Self {
+        self.limits.max_rules = max;
+        self
+    }
+
+    /// Caps the length of a scanned text, in bytes.
+    pub fn max_text_bytes(&mut self, max: usize) -> &mut Self {
+        self.limits.max_text_bytes = max;
+        self
+    }
+
+    /// Caps the compiled size of each regex, in bytes.
+    pub fn regex_size_limit(&mut self, max: usize) -> &mut Self {
+        self.limits.regex_size_limit = max;
+        self
+    }
+
+    /// Parses, validates and compiles bundle JSON, reporting every problem at once.
+    pub fn try_build_json(&self, json: &[u8]) -> Result<Engine, PolicyError> {
+        let (bundle, problems) = load::parse(json, &self.limits)?;
+        self.finish(bundle, problems)
+    }
+
+    /// Validates and compiles a bundle.
+    pub fn try_build(&self, bundle: Bundle) -> Result<Engine, PolicyError> {
+        if bundle.rules.len() > self.limits.max_rules {
+            return Err(PolicyError::Invalid(vec![Problem::new(
+                crate::error::Location::Bundle,
+                "rules",
+                crate::error::ProblemKind::TooMany {
+                    what: "rules",
+                    given: bundle.rules.len(),
+                    limit: self.limits.max_rules,
+                },
+            )]));
+        }
+        self.finish(bundle, Vec::new())
+    }
+
+    fn finish(&self, bundle: Bundle, mut problems: Vec<Problem>) -> Result<Engine, PolicyError> {
+        load::validate(&bundle, &mut problems);
+        let compiled = compile(&bundle, &self.limits, &mut problems);
+        if !problems.is_empty() {
+            return Err(PolicyError::Invalid(problems));
+        }
+        Ok(Engine {
+            bundle,
+            compiled,
+            limits: self.limits.clone(),
+        })
+    }
+}
+
+/// A compiled policy. Immutable and shareable; scanning allocates per call only.
+pub struct Engine {
+    bundle: Bundle,
+    compiled: Compiled,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("bundle", &self.bundle.id)
+            .field("version", &self.bundle.version)
+            .field("rules", &self.bundle.rules.len())
+            .finish()
+    }
+}
+
+impl Engine {
+    /// A builder, for non-default limits.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Parses, validates and compiles bundle JSON with default limits.
+    pub fn from_json(json: &str) -> Result<Engine, PolicyError> {
+        EngineBuilder::default().try_build_json(json.as_bytes())
+    }
+
+    /// Validates and compiles a bundle with default limits.
+    pub fn new(bundle: Bundle) -> Result<Engine, PolicyError> {
+        EngineBuilder::default().try_build(bundle)
+    }
+
+    /// The policy this engine enforces.
+    pub fn bundle(&self) -> &Bundle {
+        &self.bundle
+    }
+
+    /// The limits it was built with.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Scans a text with every rule.
+    pub fn scan(&self, text: &str) -> Result<Vec<Finding>, ScanError> {
+        self.scan_with(text, &ScanOptions::default())
+    }
+
+    /// Scans a text. Findings come sorted by position (then rule order); overlapping findings
+    /// of one rule are merged into one.
+    pub fn scan_with(&self, text: &str, options: &ScanOptions) -> Result<Vec<Finding>, ScanError> {
+        if text.len() > self.limits.max_text_bytes {
+            return Err(ScanError::TextTooLong {
+                given: text.len(),
+                limit: self.limits.max_text_bytes,
+            });
+        }
+        let spans = self.raw_spans(text, options);
+        Ok(self.findings(text, spans))
+    }
+
+    /// Every rule's matches as (rule index, byte start, byte end), exceptions applied, merged.
+    fn raw_spans(&self, text: &str, options: &ScanOptions) -> Vec<(usize, usize, usize)> {
+        let c = &self.compiled;
+        let rules = &self.bundle.rules;
+        let active = |r: usize| {
+            options.lang.is_none_or(|lang| {
+                rules[r].languages.is_empty() || rules[r].languages.contains(&lang)
+            })
+        };
+
+        let mut hits: Vec<Hit> = Vec::new();
+        if !text.is_empty() {
+            c.phrases.find(text, &Folded::new(text), &mut hits);
+        }
+        hits.sort_unstable_by_key(|h| (h.owner, h.start, h.end));
+        let words = c.needs_words.then(|| Words::new(text));
+
+        let mut detector_spans: Vec<Option<Vec<(usize, usize)>>> = vec![None; c.detectors.len()];
+        let regex_candidates = c.regex_set.as_ref().map(|set| set.matches(text));
+
+        let mut out = Vec::new();
+        let mut candidates = Vec::new();
+        for (r, rule) in c.rules.iter().enumerate() {
+            if !active(r) {
+                continue;
+            }
+            candidates.clear();
+            match rule.matcher {
+                CompiledMatcher::Phrases => {
+                    candidates.extend(
+                        owned(&hits, Owner::Rule { rule: r })
+                            .iter()
+                            .map(|h| (h.start, h.end)),
+                    );
+                }
+                CompiledMatcher::Regex(i) => {
+                    if regex_candidates.as_ref().is_none_or(|m| m.matched(i)) {
+                        candidates.extend(
+                            c.regexes[i]
+                                .find_iter(text)
+                                .filter(|m| !m.is_empty())
+                                .map(|m| (m.start(), m.end())),
+                        );
+                    }
+                }
+                CompiledMatcher::Near { groups, within } => {
+                    if let Some(words) = &words {
+                        near(&hits, r, groups, within, words, &mut candidates);
+                    }
+                }
+                CompiledMatcher::Detector(d) => {
+                    let spans = detector_spans[d].get_or_insert_with(|| {
+                        let mut found = Vec::new();
+                        c.detectors[d].find(text, &mut found);
+                        found
+                    });
+                    candidates.extend_from_slice(spans);
+                }
+            }
+            if candidates.is_empty() {
+                continue;
+            }
+            if !rule.unless.is_empty() {
+                let exceptions = Exception::prepare(text, r, rule, &hits);
+                candidates.retain(|&span| {
+                    !exceptions
+                        .iter()
+                        .any(|x| x.applies(text, span, words.as_ref()))
+                });
+            }
+            candidates.sort_unstable();
+            let mut merged: Option<(usize, usize)> = None;
+            for &(s, e) in candidates.iter() {
+                match merged {
+                    Some((ms, me)) if s < me => merged = Some((ms, me.max(e))),
+                    Some((ms, me)) => {
+                        out.push((r, ms, me));
+                        merged = Some((s, e));
+                    }
+                    None => merged = Some((s, e)),
+                }
+            }
+            if let Some((ms, me)) = merged {
+                out.push((r, ms, me));
+            }
+        }
+        out
+    }
+
+    fn findings(&self, text: &str, mut spans: Vec<(usize, usize, usize)>) -> Vec<Finding> {
+        spans.sort_unstable_by_key(|&(r, s, e)| (s, e, r));
+        let offsets = spans.iter().flat_map(|&(_, s, e)| [s, e]).collect();
+        let utf16 = Utf16Map::new(text, offsets);
+        spans
+            .into_iter()
+            .map(|(r, s, e)| {
+                let rule = &self.bundle.rules[r];
+                Finding {
+                    rule: rule.id.clone(),
+                    category: rule.category,
+                    severity: rule.severity,
+                    clauses: rule.clauses.clone(),
+                    start: utf16.get(s),
+                    end: utf16.get(e),
+                    byte_start: s,
+                    byte_end: e,
+                    text: text[s..e].to_string(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The hits of one owner, from hits sorted by owner.
+fn owned(hits: &[Hit], owner: Owner) -> &[Hit] {
+    let from = hits.partition_point(|h| h.owner < owner);
+    let to = hits.partition_point(|h| h.owner <= owner);
+    &hits[from..to]
+}
+
+/// `near`: starting from each hit, follow later hits while each is within `within` words of
+/// the chain so far (the last hit that added a group); report the span once every group has been seen.
+fn near(
+    hits: &[Hit],
+    rule: usize,
+    groups: usize,
+    within: u32,
+    words: &Words,
+    out: &mut Vec<(usize, usize)>,
+) {
+    let from = hits.partition_point(|h| h.owner < Owner::Near { rule, group: 0 });
+    let to = hits.partition_point(|h| {
+        h.owner
+            <= Owner::Near {
+                rule,
+                group: usize::MAX,
+            }
+    });
+    let mut group_hits: Vec<(usize, usize, usize)> = hits[from..to]
+        .iter()
+        .filter_map(|h| match h.owner {
+            Owner::Near { group, .. } => Some((h.start, h.end, group)),
+            _ => None,
+        })
+        .collect();
+    group_hits.sort_unstable();
+    let all: u64 = if groups >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << groups) - 1
+    };
+    for (i, &(start, end, group)) in group_hits.iter().enumerate() {
+        let mut seen = 1u64 << group;
+        let mut chain_end = (start, end);
+        for &(s, e, g) in &group_hits[i + 1..] {
+            if words.gap(chain_end, (s, e)) > within as usize {
+                break;
+            }
+            // Only a hit of a new group extends the chain: repeats of a seen group would let one
+            // chain run through a whole text of "dossier dossier …" and make scans quadratic.
+            if seen & (1u64 << g) != 0 {
+                continue;
+            }
+            seen |= 1u64 << g;
+            if e > chain_end.1 {
+                chain_end = (s, e);
+            }
+            if seen == all {
+                out.push((start, chain_end.1));
+                break;
+            }
+        }
+    }
+}
+
+/// One `unless` exception made ready for a scan: its context spans are found once per rule,
+/// then each candidate is answered by binary search. Testing each candidate against every
+/// context hit (or rerunning the pattern per candidate) made long texts quadratic.
+struct Exception<'a> {
+    values: &'a std::collections::HashSet<String>,
+    within: Option<u32>,
+    /// Context spans sorted by start, each paired with the largest end so far.
+    context: Vec<(usize, usize)>,
+}
+
+impl<'a> Exception<'a> {
+    fn prepare(text: &str, r: usize, rule: &'a CompiledRule, hits: &[Hit]) -> Vec<Exception<'a>> {
+        rule.unless
+            .iter()
+            .enumerate()
+            .map(|(u, exception)| {
+                let mut context: Vec<(usize, usize)> = Vec::new();
+                if exception.has_phrases {
+                    context.extend(
+                        owned(hits, Owner::Unless { rule: r, unless: u })
+                            .iter()
+                            .map(|h| (h.start, h.end)),
+                    );
+                }
+                if let Some(re) = &exception.pattern {
+                    context.extend(
+                        re.find_iter(text)
+                            .filter(|m| !m.is_empty())
+                            .map(|m| (m.start(), m.end())),
+                    );
+                }
+                context.sort_unstable();
+                let mut max_end = 0;
+                for span in &mut context {
+                    max_end = max_end.max(span.1);
+                    span.1 = max_end;
+                }
+                Exception {
+                    values: &exception.values,
+                    within: exception.within,
+                    context,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether this exception applies to a match.
+    fn applies(&self, text: &str, span: (usize, usize), words: Option<&Words>) -> bool {
+        if !self.values.is_empty() && self.values.contains(&value_key(&text[span.0..span.1])) {
+            return true;
+        }
+        if self.context.is_empty() {
+            return false;
+        }
+        let (lo, hi) = match (self.within, words) {
+            (None, _) => return true,
+            (Some(n), Some(words)) => words.window(span, n as usize),
+            (Some(_), None) => return false,
+        };
+        let before_hi = self.context.partition_point(|&(start, _)| start < hi);
+        before_hi > 0 && self.context[before_hi - 1].1 > lo
+    }
+}

@@ -1,0 +1,412 @@
+//! The policy model: what a bundle says, as typed values.
+//!
+//! These types mirror the JSON format documented in `docs/policy-format.md`. They only describe;
+//! checking that ids resolve and patterns compile is the job of `load` and `compile`.
+
+use serde::{Deserialize, Serialize};
+
+/// A language Postwacht speaks: the interface, policy texts and rule languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Dutch (Netherlands and Flanders).
+    Nl,
+    /// French.
+    Fr,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Every supported language.
+    pub const ALL: [Lang; 3] = [Lang::Nl, Lang::Fr, Lang::En];
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses an ISO 639-1 code (`nl`, `fr`, `en`).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A text in several languages; the bundle's main language is required (checked on load).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Localized {
+    /// Dutch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nl: Option<String>,
+    /// French.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fr: Option<String>,
+    /// English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl Localized {
+    /// The text in `lang`, if present and not blank.
+    pub fn get(&self, lang: Lang) -> Option<&str> {
+        let text = match lang {
+            Lang::Nl => &self.nl,
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        };
+        text.as_deref().filter(|t| !t.trim().is_empty())
+    }
+
+    /// The text in `lang`, else in `fallback`, else in any language.
+    pub fn get_or(&self, lang: Lang, fallback: Lang) -> &str {
+        self.get(lang)
+            .or_else(|| self.get(fallback))
+            .or_else(|| Lang::ALL.into_iter().find_map(|l| self.get(l)))
+            .unwrap_or("")
+    }
+}
+
+/// What kind of risk a rule looks for. The ids are stable: settings, evaluations and the
+/// extension key on them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Category {
+    /// Confidential, internal or publicity-sensitive information.
+    Confidential,
+    /// (Ongoing) individual cases: a client, applicant or their dossier.
+    IndividualCase,
+    /// Contradicting the employer's official information.
+    ContradictOfficial,
+    /// The organisation's money matters.
+    OrganisationFinances,
+    /// Statements or commitments in the employer's name without authority.
+    SpeakingForOrganisation,
+    /// IT details useful to attackers.
+    ItSecurity,
+    /// Building security details.
+    PhysicalSecurity,
+    /// Personal data of anyone.
+    PersonalData,
+    /// Offensive, threatening, discriminatory remarks.
+    Offensive,
+    /// Public frustration that damages the employer's image.
+    EmployerCriticism,
+    /// Business content that belongs on the official account and in the archive.
+    OfficialChannel,
+    /// Irony or sarcasm about work.
+    Irony,
+    /// Promises the writer cannot keep.
+    EmptyPromise,
+    /// Posts of oneself in uniform or with a service weapon.
+    UniformWeapon,
+}
+
+impl Category {
+    /// Every category, in the documented order.
+    pub const ALL: [Category; 14] = [
+        Category::Confidential,
+        Category::IndividualCase,
+        Category::ContradictOfficial,
+        Category::OrganisationFinances,
+        Category::SpeakingForOrganisation,
+        Category::ItSecurity,
+        Category::PhysicalSecurity,
+        Category::PersonalData,
+        Category::Offensive,
+        Category::EmployerCriticism,
+        Category::OfficialChannel,
+        Category::Irony,
+        Category::EmptyPromise,
+        Category::UniformWeapon,
+    ];
+
+    /// The stable kebab-case id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Category::Confidential => "confidential",
+            Category::IndividualCase => "individual-case",
+            Category::ContradictOfficial => "contradict-official",
+            Category::OrganisationFinances => "organisation-finances",
+            Category::SpeakingForOrganisation => "speaking-for-organisation",
+            Category::ItSecurity => "it-security",
+            Category::PhysicalSecurity => "physical-security",
+            Category::PersonalData => "personal-data",
+            Category::Offensive => "offensive",
+            Category::EmployerCriticism => "employer-criticism",
+            Category::OfficialChannel => "official-channel",
+            Category::Irony => "irony",
+            Category::EmptyPromise => "empty-promise",
+            Category::UniformWeapon => "uniform-weapon",
+        }
+    }
+
+    /// Parses a category id.
+    pub fn from_id(id: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.id() == id)
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// How strongly a finding asks for a second look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Highlighted, never gates a post.
+    Info,
+    /// Asks for a second look before posting.
+    Warn,
+    /// The strongest level: posting needs an explicit override, if policy allows one.
+    Block,
+}
+
+impl Severity {
+    /// The id used in bundles and output.
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warn => "warn",
+            Severity::Block => "block",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A source code of conduct.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Stable id, referenced by clauses.
+    pub id: String,
+    /// The document's own title.
+    pub title: String,
+    /// Who published it.
+    pub organisation: String,
+    /// The language the document is written in.
+    pub language: Lang,
+    /// Where to read the original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// One citable part of a document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    /// Stable id, referenced by rules.
+    pub id: String,
+    /// The document's id.
+    pub document: String,
+    /// How the document numbers it: "regel 4", "art. 5 lid 4", "bijlage f".
+    pub reference: String,
+    /// A short title.
+    pub title: Localized,
+    /// The verbatim text, in the document's language.
+    pub text: String,
+    /// Why this matters.
+    pub explanation: Localized,
+    /// What to do instead.
+    pub advice: Localized,
+}
+
+/// A built-in validated detector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum DetectorKind {
+    /// An e-mail address.
+    Email,
+    /// An IPv4 address.
+    Ipv4,
+    /// An IPv6 address.
+    Ipv6,
+    /// An IBAN that passes mod-97.
+    Iban,
+    /// A Dutch burgerservicenummer that passes the 11-proef.
+    NlBsn,
+    /// A Belgian rijksregisternummer that passes its mod-97 check.
+    BeRrn,
+    /// A Dutch phone number.
+    PhoneNl,
+    /// A Belgian phone number.
+    PhoneBe,
+    /// A Dutch street address or postcode with house number.
+    NlPostcodeAddress,
+    /// A named software product with its version.
+    SoftwareVersion,
+    /// A payment card number that passes Luhn.
+    PaymentCard,
+}
+
+impl DetectorKind {
+    /// Every detector.
+    pub const ALL: [DetectorKind; 11] = [
+        DetectorKind::Email,
+        DetectorKind::Ipv4,
+        DetectorKind::Ipv6,
+        DetectorKind::Iban,
+        DetectorKind::NlBsn,
+        DetectorKind::BeRrn,
+        DetectorKind::PhoneNl,
+        DetectorKind::PhoneBe,
+        DetectorKind::NlPostcodeAddress,
+        DetectorKind::SoftwareVersion,
+        DetectorKind::PaymentCard,
+    ];
+}
+
+/// What a rule looks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Matcher {
+    /// Words and phrases; `*` at either end allows a prefix or suffix.
+    Phrases {
+        /// The phrases.
+        phrases: Vec<String>,
+    },
+    /// A Rust `regex` pattern on the original text.
+    Regex {
+        /// The pattern.
+        pattern: String,
+        /// Match regardless of case (default true).
+        #[serde(default = "default_true")]
+        case_insensitive: bool,
+    },
+    /// Several phrase groups within a number of words of each other.
+    Near {
+        /// Each group is a phrase list; all groups must occur.
+        groups: Vec<Vec<String>>,
+        /// At most this many other words between consecutive groups.
+        within: u32,
+    },
+    /// A built-in validated detector.
+    Detector {
+        /// Which one.
+        detector: DetectorKind,
+    },
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A context exception: when it applies, the match is not reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unless {
+    /// Phrases (same syntax as the phrase matcher).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Vec<String>,
+    /// A regex (same limits as the regex matcher, case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Matched texts, compared with letters and digits only, lower-cased.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// Only phrases/pattern within this many words of the match count; absent: anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<u32>,
+}
+
+/// Texts that must and must not produce a rule: the rule's own tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// Each must produce a finding of this rule.
+    #[serde(default)]
+    pub flag: Vec<String>,
+    /// None may produce a finding of this rule.
+    #[serde(default)]
+    pub pass: Vec<String>,
+}
+
+/// One rule of a bundle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable kebab-case id.
+    pub id: String,
+    /// What risk it covers.
+    pub category: Category,
+    /// How strongly it asks for a second look.
+    pub severity: Severity,
+    /// Clause ids this rule enforces.
+    pub clauses: Vec<String>,
+    /// Text languages the rule is written for; empty: all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<Lang>,
+    /// What it looks for.
+    #[serde(rename = "match")]
+    pub matcher: Matcher,
+    /// When a match is not reported.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless: Vec<Unless>,
+    /// The one-line message shown with a finding.
+    pub message: Localized,
+    /// The rule's tests.
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+/// A whole policy: the documents it cites, their clauses, and the rules that enforce them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    /// Stable bundle id.
+    pub id: String,
+    /// Increases with every release.
+    pub version: u64,
+    /// Release date, `YYYY-MM-DD`.
+    pub issued: String,
+    /// Expiry date, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// Shown to the user.
+    pub organisation: String,
+    /// The first is the main language.
+    pub languages: Vec<Lang>,
+    /// Source documents.
+    pub documents: Vec<Document>,
+    /// Citable clauses.
+    pub clauses: Vec<Clause>,
+    /// The rules.
+    pub rules: Vec<Rule>,
+}
+
+impl Bundle {
+    /// The main language: every localized text has it.
+    pub fn main_language(&self) -> Lang {
+        self.languages.first().copied().unwrap_or(Lang::Nl)
+    }
+
+    /// The clause with this id.
+    pub fn clause(&self, id: &str) -> Option<&Clause> {
+        self.clauses.iter().find(|c| c.id == id)
+    }
+
+    /// The document with this id.
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+}
