@@ -47,7 +47,7 @@ run_tests() {
   cargo test --workspace
   say "rule examples of every embedded pack"
   cargo build --release -p postwacht-cli
-  for pack in $(./target/release/postwacht packs | cut -f1 | cut -d" " -f1); do
+  for pack in $(./target/release/postwacht packs | cut -f1); do
     ./target/release/postwacht policy test --pack "$pack" --min-examples 3
   done
 }

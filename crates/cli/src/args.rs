@@ -17,7 +17,15 @@ Usage:
   postwacht policy test (FILE | --pack NAME) [--min-examples N]
   postwacht policy show [--policy FILE | --pack NAME] [--lang nl|fr|en]
   postwacht policy build --pack NAME
+  postwacht eval CORPUS.jsonl [--pack NAME | --policy FILE] [--errors] [--category ID]...
   postwacht packs
+
+Every command takes --packs-dir DIR to assemble packs from source files (a working copy of
+crates/engine/packs) instead of the ones built in.
+
+eval scores a labelled corpus ({\"id\", \"text\", \"expect\": [...], \"allow\": [...]} per line): per-category
+precision and recall, micro-F1 and the false-alarm rate on benign posts. --errors lists each
+post with a missed or a wrong category; --category restricts everything to the given ones.
 
 check reads FILE, or standard input when FILE is `-` or absent. With --format jsonl each input
 line is a JSON object {\"id\": ..., \"text\": ...} and each output line holds its findings.
@@ -66,10 +74,28 @@ pub enum Command {
     Build {
         pack: String,
     },
+    Eval {
+        policy: PolicySource,
+        corpus: PathBuf,
+        show_errors: bool,
+        only: Vec<postwacht_engine::Category>,
+    },
     Packs,
 }
 
-pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
+/// The command, and where packs come from: the embedded sources, or `--packs-dir DIR`.
+pub fn parse(
+    args: impl IntoIterator<Item = OsString>,
+) -> Result<(Command, Option<PathBuf>), String> {
+    let mut packs_dir = None;
+    let command = parse_command(args, &mut packs_dir)?;
+    Ok((command, packs_dir))
+}
+
+fn parse_command(
+    args: impl IntoIterator<Item = OsString>,
+    packs_dir: &mut Option<PathBuf>,
+) -> Result<Command, String> {
     let mut parser = lexopt::Parser::from_args(args);
     let mut words: Vec<String> = Vec::new();
     let mut pack: Option<String> = None;
@@ -79,6 +105,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let mut format: Option<String> = None;
     let mut color: Option<String> = None;
     let mut min_examples: Option<String> = None;
+    let mut show_errors = false;
+    let mut only: Vec<String> = Vec::new();
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         let value = |parser: &mut lexopt::Parser| -> Result<String, String> {
             parser
@@ -97,6 +125,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             Long("format") => format = Some(value(&mut parser)?),
             Long("color") | Long("colour") => color = Some(value(&mut parser)?),
             Long("min-examples") => min_examples = Some(value(&mut parser)?),
+            Long("errors") => show_errors = true,
+            Long("packs-dir") => *packs_dir = Some(PathBuf::from(value(&mut parser)?)),
+            Long("category") => only.push(value(&mut parser)?),
             Value(v) => words
                 .push(v.into_string().map_err(|v| {
                     format!("argument is not valid UTF-8: {}", v.to_string_lossy())
@@ -187,6 +218,18 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             PolicySource::Pack(pack) => Ok(Command::Build { pack }),
             PolicySource::File(_) => Err("policy build takes --pack NAME".into()),
         },
+        ["eval", corpus] => Ok(Command::Eval {
+            policy,
+            corpus: PathBuf::from(corpus),
+            show_errors,
+            only: only
+                .iter()
+                .map(|c| {
+                    serde_json::from_value(serde_json::Value::from(c.as_str()))
+                        .map_err(|_| format!("--category: unknown category `{c}`"))
+                })
+                .collect::<Result<_, _>>()?,
+        }),
         ["packs"] => Ok(Command::Packs),
         _ => Err(format!(
             "unknown command `{}`; see `postwacht --help`",

@@ -193,6 +193,7 @@ struct JsonlFinding<'a> {
     start: usize,
     end: usize,
     text: &'a str,
+    confidence: u8,
 }
 
 /// One JSON object per input line; a bad line is reported on stderr and the run goes on, ending
@@ -238,6 +239,7 @@ fn jsonl(
                 start: f.start,
                 end: f.end,
                 text: &f.text,
+                confidence: f.confidence,
             })
             .collect();
         serde_json::to_writer(

@@ -3,13 +3,15 @@
 
 mod args;
 mod check;
+mod eval;
 mod policy;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use postwacht_engine::{packs, Engine};
+use postwacht_engine::packs::{self, Sources};
+use postwacht_engine::Engine;
 
 use args::{Command, PolicySource};
 
@@ -46,7 +48,13 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<ExitCode, Failure> {
-    let command = args::parse(std::env::args_os().skip(1)).map_err(|m| Failure::new("usage", m))?;
+    let (command, packs_dir) =
+        args::parse(std::env::args_os().skip(1)).map_err(|m| Failure::new("usage", m))?;
+    let sources = match packs_dir {
+        Some(dir) => read_sources(&dir)?,
+        None => Sources::embedded(),
+    };
+    let load_engine = |policy: &PolicySource| load_engine(policy, &sources);
     let mut out = std::io::stdout().lock();
     match command {
         Command::Help => {
@@ -87,18 +95,35 @@ fn run() -> Result<ExitCode, Failure> {
             policy::show(&engine, lang, &mut out)
         }
         Command::Build { pack } => {
-            let pack = packs::find(&pack).map_err(|e| Failure::new("pack", e))?;
-            out.write_all(pack.json.as_bytes())?;
+            let bundle = sources.bundle(&pack).map_err(|e| Failure::new("pack", e))?;
+            let json =
+                serde_json::to_string_pretty(&bundle).map_err(|e| Failure::new("pack", e))?;
+            writeln!(out, "{json}")?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Eval {
+            policy,
+            corpus,
+            show_errors,
+            only,
+        } => {
+            let engine = load_engine(&policy)?;
+            let file = std::fs::File::open(&corpus)
+                .map_err(|e| Failure::new(corpus.display().to_string(), e))?;
+            let options = eval::Options {
+                show_errors,
+                only: only.into_iter().collect(),
+            };
+            eval::run(&engine, std::io::BufReader::new(file), &options, &mut out)
+        }
         Command::Packs => {
-            for pack in packs::PACKS {
+            for pack in sources.list() {
                 let default = if pack.name == packs::DEFAULT_PACK {
                     " (default)"
                 } else {
                     ""
                 };
-                writeln!(out, "{}{default}\t{}", pack.name, pack.description)?;
+                writeln!(out, "{}\t{}{default}", pack.name, pack.description)?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -110,9 +135,41 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| Failure::new(path.display().to_string(), e))
 }
 
-fn load_engine(source: &PolicySource) -> Result<Engine, Failure> {
+/// Pack sources from a directory laid out like `crates/engine/packs`.
+fn read_sources(dir: &Path) -> Result<Sources, Failure> {
+    let mut files = Vec::new();
+    for top in ["packs.json", "documents.json", "category-clauses.json"] {
+        files.push((top.to_string(), read_text(&dir.join(top))?));
+    }
+    for sub in ["clauses", "rules"] {
+        let entries = std::fs::read_dir(dir.join(sub))
+            .map_err(|e| Failure::new(dir.join(sub).display().to_string(), e))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| Failure::new(dir.display().to_string(), e))?
+                .path();
+            if path.extension().is_some_and(|x| x == "json") {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                files.push((format!("{sub}/{name}"), read_text(&path)?));
+            }
+        }
+    }
+    Ok(Sources::from_files(files))
+}
+
+fn read_text(path: &Path) -> Result<String, Failure> {
+    String::from_utf8(read_file(path)?).map_err(|e| Failure::new(path.display().to_string(), e))
+}
+
+fn load_engine(source: &PolicySource, sources: &Sources) -> Result<Engine, Failure> {
     match source {
-        PolicySource::Pack(name) => packs::engine(name).map_err(|e| Failure::new("pack", e)),
+        PolicySource::Pack(name) => {
+            let bundle = sources.bundle(name).map_err(|e| Failure::new("pack", e))?;
+            Engine::new(bundle).map_err(|e| Failure::new(format!("pack {name}"), e))
+        }
         PolicySource::File(path) => {
             let bytes = read_file(path)?;
             Engine::builder().try_build_json(&bytes).map_err(|e| {

@@ -172,7 +172,7 @@ fn unknown_pack_and_unreadable_file_are_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no-such-pack"), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("starter"),
+        stderr(&o).contains("overheid"),
         "names the packs there are: {}",
         stderr(&o)
     );
@@ -187,13 +187,20 @@ fn unknown_pack_and_unreadable_file_are_errors() {
 }
 
 #[test]
-fn policy_test_and_show_work_on_the_starter_pack() {
+fn policy_test_and_show_work_on_the_default_pack() {
     let o = postwacht(
-        &["policy", "test", "--pack", "starter", "--min-examples", "3"],
+        &[
+            "policy",
+            "test",
+            "--pack",
+            "overheid",
+            "--min-examples",
+            "3",
+        ],
         b"",
     );
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    let o = postwacht(&["policy", "show", "--pack", "starter"], b"");
+    let o = postwacht(&["policy", "show", "--pack", "overheid"], b"");
     assert_eq!(o.status.code(), Some(0));
     assert!(!stdout(&o).trim().is_empty());
 }

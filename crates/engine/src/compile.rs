@@ -9,7 +9,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use crate::detect::Detector;
 use crate::error::{Location, Problem, ProblemKind};
 use crate::limits::Limits;
-use crate::model::{Bundle, DetectorKind, Matcher};
+use crate::model::{Bundle, DetectorKind, Matcher, Unless};
 use crate::phrase::{Owner, Phrase, PhraseTable, PhraseTableBuilder};
 use crate::text::fold;
 
@@ -20,7 +20,10 @@ pub(crate) enum CompiledMatcher {
     Detector(usize),
 }
 
-pub(crate) struct CompiledUnless {
+/// An `unless` exception or a `signal`: context looked for around a match.
+pub(crate) struct CompiledContext {
+    /// Who owns its phrase hits.
+    pub(crate) owner: Owner,
     pub(crate) has_phrases: bool,
     pub(crate) pattern: Option<Regex>,
     pub(crate) values: HashSet<String>,
@@ -29,7 +32,8 @@ pub(crate) struct CompiledUnless {
 
 pub(crate) struct CompiledRule {
     pub(crate) matcher: CompiledMatcher,
-    pub(crate) unless: Vec<CompiledUnless>,
+    pub(crate) unless: Vec<CompiledContext>,
+    pub(crate) signals: Vec<CompiledContext>,
 }
 
 pub(crate) struct Compiled {
@@ -143,48 +147,65 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
                 CompiledMatcher::Detector(index)
             }
         };
-        let mut unless = Vec::with_capacity(rule.unless.len());
-        for (u, exception) in rule.unless.iter().enumerate() {
-            if !exception.phrases.is_empty() {
-                add_phrases(
-                    &exception.phrases,
-                    &format!("unless[{u}].phrases"),
-                    Owner::Unless { rule: r, unless: u },
-                    &mut report,
-                );
-            }
-            let pattern =
-                exception
-                    .pattern
-                    .as_ref()
-                    .and_then(|p| match build_regex(p, true, limits) {
-                        Ok(re) => Some(re),
-                        Err(kind) => {
-                            report(format!("unless[{u}].pattern"), kind);
-                            None
+        let mut compile_contexts =
+            |field: &str, contexts: &[Unless], owner: &dyn Fn(usize) -> Owner| {
+                contexts
+                    .iter()
+                    .enumerate()
+                    .map(|(u, context)| {
+                        if !context.phrases.is_empty() {
+                            add_phrases(
+                                &context.phrases,
+                                &format!("{field}[{u}].phrases"),
+                                owner(u),
+                                &mut report,
+                            );
                         }
-                    });
-            if let Some(within) = exception.within {
-                needs_words = true;
-                if within > limits.max_within {
-                    report(
-                        format!("unless[{u}].within"),
-                        ProblemKind::OutOfRange {
-                            given: u64::from(within),
-                            min: 0,
-                            max: u64::from(limits.max_within),
-                        },
-                    );
-                }
-            }
-            unless.push(CompiledUnless {
-                has_phrases: !exception.phrases.is_empty(),
-                pattern,
-                values: exception.values.iter().map(|v| value_key(v)).collect(),
-                within: exception.within,
-            });
-        }
-        rules.push(CompiledRule { matcher, unless });
+                        let pattern = context.pattern.as_ref().and_then(|p| {
+                            match build_regex(p, true, limits) {
+                                Ok(re) => Some(re),
+                                Err(kind) => {
+                                    report(format!("{field}[{u}].pattern"), kind);
+                                    None
+                                }
+                            }
+                        });
+                        if let Some(within) = context.within {
+                            needs_words = true;
+                            if within > limits.max_within {
+                                report(
+                                    format!("{field}[{u}].within"),
+                                    ProblemKind::OutOfRange {
+                                        given: u64::from(within),
+                                        min: 0,
+                                        max: u64::from(limits.max_within),
+                                    },
+                                );
+                            }
+                        }
+                        CompiledContext {
+                            owner: owner(u),
+                            has_phrases: !context.phrases.is_empty(),
+                            pattern,
+                            values: context.values.iter().map(|v| value_key(v)).collect(),
+                            within: context.within,
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            };
+        let unless = compile_contexts("unless", &rule.unless, &|u| Owner::Unless {
+            rule: r,
+            unless: u,
+        });
+        let signals = compile_contexts("signals", &rule.signals, &|s| Owner::Signal {
+            rule: r,
+            signal: s,
+        });
+        rules.push(CompiledRule {
+            matcher,
+            unless,
+            signals,
+        });
     }
 
     if phrases.len() > limits.max_phrases {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::compile::{compile, value_key, Compiled, CompiledMatcher, CompiledRule};
+use crate::compile::{compile, value_key, Compiled, CompiledContext, CompiledMatcher};
 use crate::error::{PolicyError, Problem, ScanError};
 use crate::limits::Limits;
 use crate::load;
@@ -29,6 +29,10 @@ pub struct Finding {
     pub byte_start: usize,
     /// End (exclusive), in UTF-8 bytes.
     pub byte_end: usize,
+    /// How many signals support the finding: 1 for the match alone, plus one for a validated
+    /// checksum, each further `near` group and each of the rule's `signals` found around it.
+    /// The extension shows strong findings prominently and weak ones quietly.
+    pub confidence: u8,
     /// The matched text.
     pub text: String,
 }
@@ -169,8 +173,8 @@ impl Engine {
         Ok(self.findings(text, spans))
     }
 
-    /// Every rule's matches as (rule index, byte start, byte end), exceptions applied, merged.
-    fn raw_spans(&self, text: &str, options: &ScanOptions) -> Vec<(usize, usize, usize)> {
+    /// Every rule's matches, exceptions applied, merged.
+    fn raw_spans(&self, text: &str, options: &ScanOptions) -> Vec<Span> {
         let c = &self.compiled;
         let rules = &self.bundle.rules;
         let active = |r: usize| {
@@ -232,54 +236,77 @@ impl Engine {
                 continue;
             }
             if !rule.unless.is_empty() {
-                let exceptions = Exception::prepare(text, r, rule, &hits);
+                let exceptions = Context::prepare(text, &rule.unless, &hits);
                 candidates.retain(|&span| {
                     !exceptions
                         .iter()
-                        .any(|x| x.applies(text, span, words.as_ref()))
+                        .any(|x| x.around(text, span, words.as_ref()))
                 });
             }
             candidates.sort_unstable();
-            let mut merged: Option<(usize, usize)> = None;
+            let mut merged: Vec<(usize, usize)> = Vec::new();
             for &(s, e) in candidates.iter() {
-                match merged {
-                    Some((ms, me)) if s < me => merged = Some((ms, me.max(e))),
-                    Some((ms, me)) => {
-                        out.push((r, ms, me));
-                        merged = Some((s, e));
-                    }
-                    None => merged = Some((s, e)),
+                match merged.last_mut() {
+                    Some(last) if s < last.1 => last.1 = last.1.max(e),
+                    _ => merged.push((s, e)),
                 }
             }
-            if let Some((ms, me)) = merged {
-                out.push((r, ms, me));
+            // What the matcher itself already required counts as support: a validated
+            // checksum, or each further group of a `near`.
+            let built_in = match rule.matcher {
+                CompiledMatcher::Detector(_) => 1,
+                CompiledMatcher::Near { groups, .. } => groups.saturating_sub(1),
+                _ => 0,
+            };
+            let signals = Context::prepare(text, &rule.signals, &hits);
+            for (s, e) in merged {
+                let found = signals
+                    .iter()
+                    .filter(|x| x.around(text, (s, e), words.as_ref()))
+                    .count();
+                let confidence = u8::try_from(1 + built_in + found).unwrap_or(u8::MAX);
+                out.push(Span {
+                    rule: r,
+                    start: s,
+                    end: e,
+                    confidence,
+                });
             }
         }
         out
     }
 
-    fn findings(&self, text: &str, mut spans: Vec<(usize, usize, usize)>) -> Vec<Finding> {
-        spans.sort_unstable_by_key(|&(r, s, e)| (s, e, r));
-        let offsets = spans.iter().flat_map(|&(_, s, e)| [s, e]).collect();
+    fn findings(&self, text: &str, mut spans: Vec<Span>) -> Vec<Finding> {
+        spans.sort_unstable_by_key(|x| (x.start, x.end, x.rule));
+        let offsets = spans.iter().flat_map(|x| [x.start, x.end]).collect();
         let utf16 = Utf16Map::new(text, offsets);
         spans
             .into_iter()
-            .map(|(r, s, e)| {
-                let rule = &self.bundle.rules[r];
+            .map(|x| {
+                let rule = &self.bundle.rules[x.rule];
                 Finding {
                     rule: rule.id.clone(),
                     category: rule.category,
                     severity: rule.severity,
                     clauses: rule.clauses.clone(),
-                    start: utf16.get(s),
-                    end: utf16.get(e),
-                    byte_start: s,
-                    byte_end: e,
-                    text: text[s..e].to_string(),
+                    start: utf16.get(x.start),
+                    end: utf16.get(x.end),
+                    byte_start: x.start,
+                    byte_end: x.end,
+                    text: text[x.start..x.end].to_string(),
+                    confidence: x.confidence,
                 }
             })
             .collect()
     }
+}
+
+/// One merged match of one rule, in bytes.
+struct Span {
+    rule: usize,
+    start: usize,
+    end: usize,
+    confidence: u8,
 }
 
 /// The hits of one owner, from hits sorted by owner.
@@ -344,58 +371,53 @@ fn near(
     }
 }
 
-/// One `unless` exception made ready for a scan: its context spans are found once per rule,
-/// then each candidate is answered by binary search. Testing each candidate against every
-/// context hit (or rerunning the pattern per candidate) made long texts quadratic.
-struct Exception<'a> {
+/// One `unless` exception or `signal` made ready for a scan: its context spans are found once
+/// per rule, then each match is answered by binary search. Testing each match against every
+/// context hit (or rerunning the pattern per match) made long texts quadratic.
+struct Context<'a> {
     values: &'a std::collections::HashSet<String>,
     within: Option<u32>,
     /// Context spans sorted by start, each paired with the largest end so far.
-    context: Vec<(usize, usize)>,
+    spans: Vec<(usize, usize)>,
 }
 
-impl<'a> Exception<'a> {
-    fn prepare(text: &str, r: usize, rule: &'a CompiledRule, hits: &[Hit]) -> Vec<Exception<'a>> {
-        rule.unless
+impl<'a> Context<'a> {
+    fn prepare(text: &str, contexts: &'a [CompiledContext], hits: &[Hit]) -> Vec<Context<'a>> {
+        contexts
             .iter()
-            .enumerate()
-            .map(|(u, exception)| {
-                let mut context: Vec<(usize, usize)> = Vec::new();
-                if exception.has_phrases {
-                    context.extend(
-                        owned(hits, Owner::Unless { rule: r, unless: u })
-                            .iter()
-                            .map(|h| (h.start, h.end)),
-                    );
+            .map(|context| {
+                let mut spans: Vec<(usize, usize)> = Vec::new();
+                if context.has_phrases {
+                    spans.extend(owned(hits, context.owner).iter().map(|h| (h.start, h.end)));
                 }
-                if let Some(re) = &exception.pattern {
-                    context.extend(
+                if let Some(re) = &context.pattern {
+                    spans.extend(
                         re.find_iter(text)
                             .filter(|m| !m.is_empty())
                             .map(|m| (m.start(), m.end())),
                     );
                 }
-                context.sort_unstable();
+                spans.sort_unstable();
                 let mut max_end = 0;
-                for span in &mut context {
+                for span in &mut spans {
                     max_end = max_end.max(span.1);
                     span.1 = max_end;
                 }
-                Exception {
-                    values: &exception.values,
-                    within: exception.within,
-                    context,
+                Context {
+                    values: &context.values,
+                    within: context.within,
+                    spans,
                 }
             })
             .collect()
     }
 
-    /// Whether this exception applies to a match.
-    fn applies(&self, text: &str, span: (usize, usize), words: Option<&Words>) -> bool {
+    /// Whether this context is present around a match.
+    fn around(&self, text: &str, span: (usize, usize), words: Option<&Words>) -> bool {
         if !self.values.is_empty() && self.values.contains(&value_key(&text[span.0..span.1])) {
             return true;
         }
-        if self.context.is_empty() {
+        if self.spans.is_empty() {
             return false;
         }
         let (lo, hi) = match (self.within, words) {
@@ -403,7 +425,7 @@ impl<'a> Exception<'a> {
             (Some(n), Some(words)) => words.window(span, n as usize),
             (Some(_), None) => return false,
         };
-        let before_hi = self.context.partition_point(|&(start, _)| start < hi);
-        before_hi > 0 && self.context[before_hi - 1].1 > lo
+        let before_hi = self.spans.partition_point(|&(start, _)| start < hi);
+        before_hi > 0 && self.spans[before_hi - 1].1 > lo
     }
 }

@@ -240,9 +240,14 @@ pub(crate) fn validate(bundle: &Bundle, problems: &mut Vec<Problem>) {
             }
         }
         check_localized(&rule.message, main, at(), "message", &mut report);
-        for (i, unless) in rule.unless.iter().enumerate() {
-            if unless.phrases.is_empty() && unless.pattern.is_none() && unless.values.is_empty() {
-                report(at(), &format!("unless[{i}]"), ProblemKind::EmptyException);
+        for (field, contexts) in [("unless", &rule.unless), ("signals", &rule.signals)] {
+            for (i, context) in contexts.iter().enumerate() {
+                if context.phrases.is_empty()
+                    && context.pattern.is_none()
+                    && context.values.is_empty()
+                {
+                    report(at(), &format!("{field}[{i}]"), ProblemKind::EmptyException);
+                }
             }
         }
     }

@@ -311,7 +311,8 @@ fn default_true() -> bool {
     true
 }
 
-/// A context exception: when it applies, the match is not reported.
+/// Context around a match: as an `unless` exception it suppresses the match; as a `signal` it
+/// raises the finding's confidence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Unless {
@@ -362,6 +363,10 @@ pub struct Rule {
     /// When a match is not reported.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unless: Vec<Unless>,
+    /// Context that makes a match more likely to be a real problem; each one found raises the
+    /// finding's confidence by one. Same shape as `unless`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<Unless>,
     /// The one-line message shown with a finding.
     pub message: Localized,
     /// The rule's tests.

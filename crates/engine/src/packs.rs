@@ -1,31 +1,173 @@
-//! The policy packs built into every Postwacht build, selectable by name. Each is a bundle
-//! embedded at compile time, so the engine works with no configuration and no network.
+//! The policy packs built into every Postwacht build, selectable by name.
+//!
+//! A pack is assembled from shared sources in `crates/engine/packs/` so a rule is written once
+//! and reused wherever the risk is the same: `documents.json` and `clauses/` hold the codes of
+//! conduct verbatim; `rules/` holds the rules; `category-clauses.json` says which clauses each
+//! pack cites per category; `packs.json` holds each pack's metadata and severity overrides. A
+//! rule that names its own `clauses` keeps them; one that lists `packs` is only in those packs.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Deserialize;
+use serde_json::Value;
 
 use crate::engine::Engine;
 use crate::error::PolicyError;
-use crate::model::Bundle;
+use crate::model::{Bundle, Clause, Document, Lang, Severity};
 
-/// A built-in pack.
-#[derive(Clone, Copy, Debug)]
-pub struct Pack {
-    /// The name it is selected by.
-    pub name: &'static str,
-    /// One line on what it enforces.
-    pub description: &'static str,
-    /// The bundle JSON.
-    pub json: &'static str,
+/// The sources, embedded at compile time: the engine works with no configuration or network.
+const PACKS_JSON: &str = include_str!("../packs/packs.json");
+const DOCUMENTS: &str = include_str!("../packs/documents.json");
+const CATEGORY_CLAUSES: &str = include_str!("../packs/category-clauses.json");
+const CLAUSES: &[(&str, &str)] = &[
+    (
+        "clauses/ind-gedragscode.json",
+        include_str!("../packs/clauses/ind-gedragscode.json"),
+    ),
+    (
+        "clauses/fod-financien-sociale-media.json",
+        include_str!("../packs/clauses/fod-financien-sociale-media.json"),
+    ),
+    (
+        "clauses/assen-reglement-2018.json",
+        include_str!("../packs/clauses/assen-reglement-2018.json"),
+    ),
+    (
+        "clauses/rijksoverheid-online-communicatie.json",
+        include_str!("../packs/clauses/rijksoverheid-online-communicatie.json"),
+    ),
+    (
+        "clauses/rijksoverheid-priveaccount.json",
+        include_str!("../packs/clauses/rijksoverheid-priveaccount.json"),
+    ),
+];
+const RULES: &[(&str, &str)] = &[
+    (
+        "rules/statements.json",
+        include_str!("../packs/rules/statements.json"),
+    ),
+    (
+        "rules/personal-data.json",
+        include_str!("../packs/rules/personal-data.json"),
+    ),
+    (
+        "rules/confidential.json",
+        include_str!("../packs/rules/confidential.json"),
+    ),
+    (
+        "rules/individual-case.json",
+        include_str!("../packs/rules/individual-case.json"),
+    ),
+    (
+        "rules/security.json",
+        include_str!("../packs/rules/security.json"),
+    ),
+    (
+        "rules/voice.json",
+        include_str!("../packs/rules/voice.json"),
+    ),
+    ("rules/tone.json", include_str!("../packs/rules/tone.json")),
+    (
+        "rules/uniform-weapon.json",
+        include_str!("../packs/rules/uniform-weapon.json"),
+    ),
+    (
+        "rules/organisations.json",
+        include_str!("../packs/rules/organisations.json"),
+    ),
+];
+
+/// The source files a pack is assembled from, by path relative to the sources directory.
+/// [`Sources::embedded`] is what every build carries; a policy author can assemble from a
+/// working copy instead (`postwacht --packs-dir DIR`) and see the effect without rebuilding.
+#[derive(Clone, Debug)]
+pub struct Sources {
+    files: BTreeMap<String, String>,
 }
 
-/// Every built-in pack.
-pub const PACKS: &[Pack] = &[Pack {
-    name: "starter",
-    description:
-        "small starter policy: one or two rules per category, citing the five codes of conduct",
-    json: include_str!("../policies/starter.json"),
-}];
+impl Sources {
+    /// The sources embedded in this build.
+    pub fn embedded() -> Sources {
+        let mut files: BTreeMap<String, String> = [
+            ("packs.json", PACKS_JSON),
+            ("documents.json", DOCUMENTS),
+            ("category-clauses.json", CATEGORY_CLAUSES),
+        ]
+        .into_iter()
+        .chain(CLAUSES.iter().copied())
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect();
+        files.extend(
+            RULES
+                .iter()
+                .map(|(path, text)| (path.to_string(), text.to_string())),
+        );
+        Sources { files }
+    }
+
+    /// Sources from files: `(path, contents)` with paths like `rules/tone.json`. Every
+    /// `clauses/*.json` and `rules/*.json` is used, in path order.
+    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Sources {
+        Sources {
+            files: files.into_iter().collect(),
+        }
+    }
+
+    fn file(&self, path: &str) -> Result<&str, PackError> {
+        self.files
+            .get(path)
+            .map(String::as_str)
+            .ok_or_else(|| PackError::Source {
+                file: path.to_string(),
+                message: "missing".into(),
+            })
+    }
+
+    fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.files
+            .iter()
+            .filter(move |(path, _)| path.starts_with(dir) && path.ends_with(".json"))
+            .map(|(path, text)| (path.as_str(), text.as_str()))
+    }
+
+    fn metas(&self) -> Result<BTreeMap<String, PackMeta>, PackError> {
+        parse("packs.json", self.file("packs.json")?)
+    }
+
+    /// The packs these sources define, the default first.
+    pub fn list(&self) -> Vec<PackInfo> {
+        let mut packs: Vec<PackInfo> = self
+            .metas()
+            .map(|m| {
+                m.into_iter()
+                    .map(|(name, meta)| PackInfo {
+                        name,
+                        description: meta.description,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        packs.sort_by_key(|p| p.name != DEFAULT_PACK);
+        packs
+    }
+
+    /// One pack's bundle.
+    pub fn bundle(&self, name: &str) -> Result<Bundle, PackError> {
+        assemble(self, name)
+    }
+}
 
 /// The pack used when none is chosen.
-pub const DEFAULT_PACK: &str = "starter";
+pub const DEFAULT_PACK: &str = "overheid";
+
+/// A built-in pack's name and what it enforces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackInfo {
+    /// The name it is selected by.
+    pub name: String,
+    /// One line on what it enforces.
+    pub description: String,
+}
 
 /// Why a pack could not be loaded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -37,7 +179,15 @@ pub enum PackError {
         /// The name asked for.
         name: String,
     },
-    /// The embedded bundle does not load (a build defect, caught by the tests).
+    /// A source file does not parse or does not fit (a build defect, caught by the tests).
+    #[error("pack sources, {file}: {message}")]
+    Source {
+        /// The source file, relative to `crates/engine/packs/`.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The assembled bundle does not load (a build defect, caught by the tests).
     #[error("pack `{name}`: {error}")]
     Invalid {
         /// The pack.
@@ -47,38 +197,151 @@ pub enum PackError {
     },
 }
 
-/// The names of the built-in packs.
-pub fn names() -> Vec<&'static str> {
-    PACKS.iter().map(|p| p.name).collect()
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackMeta {
+    description: String,
+    organisation: String,
+    languages: Vec<Lang>,
+    version: u64,
+    issued: String,
+    expires: Option<String>,
+    /// Severity by category id or rule id (a rule id wins).
+    #[serde(default)]
+    severity: BTreeMap<String, Severity>,
 }
 
-/// The pack with this name.
-pub fn find(name: &str) -> Result<&'static Pack, PackError> {
-    PACKS
-        .iter()
-        .find(|p| p.name == name)
-        .ok_or_else(|| PackError::Unknown {
-            name: name.to_string(),
-        })
+fn parse<T: for<'de> Deserialize<'de>>(file: &str, json: &str) -> Result<T, PackError> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| PackError::Source {
+        file: file.to_string(),
+        message: format!("{}: {}", e.path(), e.inner()),
+    })
 }
 
-/// The bundle of a built-in pack.
+/// The built-in packs, the default first.
+pub fn list() -> Vec<PackInfo> {
+    Sources::embedded().list()
+}
+
+/// The names of the built-in packs, the default first.
+pub fn names() -> Vec<String> {
+    list().into_iter().map(|p| p.name).collect()
+}
+
+/// The bundle of a built-in pack, assembled from the embedded sources.
 pub fn bundle(name: &str) -> Result<Bundle, PackError> {
-    let pack = find(name)?;
-    serde_json::from_str(pack.json).map_err(|e| PackError::Invalid {
+    Sources::embedded().bundle(name)
+}
+
+fn assemble(sources: &Sources, name: &str) -> Result<Bundle, PackError> {
+    let mut metas = sources.metas()?;
+    let meta = metas.remove(name).ok_or_else(|| PackError::Unknown {
         name: name.to_string(),
-        error: PolicyError::Syntax {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        },
+    })?;
+    let category_clauses: BTreeMap<String, BTreeMap<String, Vec<String>>> = parse(
+        "category-clauses.json",
+        sources.file("category-clauses.json")?,
+    )?;
+    let cites = category_clauses
+        .get(name)
+        .ok_or_else(|| PackError::Source {
+            file: "category-clauses.json".into(),
+            message: format!("no clauses for pack `{name}`"),
+        })?;
+
+    let mut rules = Vec::new();
+    for (file, json) in sources.under("rules/") {
+        let sources: Vec<serde_json::Map<String, Value>> = parse(file, json)?;
+        for mut source in sources {
+            if let Some(packs) = source.remove("packs") {
+                let packs: Vec<String> = parse(file, &packs.to_string())?;
+                if !packs.iter().any(|p| p == name) {
+                    continue;
+                }
+            }
+            let id = source
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string();
+            let category = source
+                .get("category")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let has_clauses = source
+                .get("clauses")
+                .and_then(Value::as_array)
+                .is_some_and(|c| !c.is_empty());
+            if !has_clauses {
+                let clauses = cites.get(&category).ok_or_else(|| PackError::Source {
+                    file: file.into(),
+                    message: format!(
+                        "rule `{id}`: pack `{name}` cites no clause for category `{category}`"
+                    ),
+                })?;
+                source.insert("clauses".into(), Value::from(clauses.clone()));
+            }
+            let severity = meta
+                .severity
+                .get(&id)
+                .or_else(|| meta.severity.get(&category));
+            if let Some(severity) = severity {
+                source.insert(
+                    "severity".into(),
+                    serde_json::to_value(severity).unwrap_or(Value::Null),
+                );
+            }
+            let rule = parse(
+                &format!("{file}, rule `{id}`"),
+                &Value::Object(source).to_string(),
+            )?;
+            rules.push(rule);
+        }
+    }
+
+    let cited: HashSet<&str> = rules
+        .iter()
+        .flat_map(|r: &crate::model::Rule| r.clauses.iter().map(String::as_str))
+        .collect();
+    let mut clauses: Vec<Clause> = Vec::new();
+    for (file, json) in sources.under("clauses/") {
+        let all: Vec<Clause> = parse(file, json)?;
+        clauses.extend(all.into_iter().filter(|c| cited.contains(c.id.as_str())));
+    }
+    let used: HashSet<&str> = clauses.iter().map(|c| c.document.as_str()).collect();
+    let documents: Vec<Document> =
+        parse::<Vec<Document>>("documents.json", sources.file("documents.json")?)?
+            .into_iter()
+            .filter(|d| used.contains(d.id.as_str()))
+            .collect();
+    Ok(Bundle {
+        id: name.to_string(),
+        version: meta.version,
+        issued: meta.issued,
+        expires: meta.expires,
+        organisation: meta.organisation,
+        languages: meta.languages,
+        documents,
+        clauses,
+        rules,
+    })
+}
+
+/// The bundle of a built-in pack as JSON, as `postwacht policy build` writes it.
+pub fn bundle_json(name: &str) -> Result<String, PackError> {
+    let bundle = bundle(name)?;
+    serde_json::to_string_pretty(&bundle).map_err(|e| PackError::Source {
+        file: name.to_string(),
+        message: e.to_string(),
     })
 }
 
 /// An engine for a built-in pack.
 pub fn engine(name: &str) -> Result<Engine, PackError> {
-    let pack = find(name)?;
-    Engine::from_json(pack.json).map_err(|error| PackError::Invalid {
+    let bundle = bundle(name)?;
+    Engine::new(bundle).map_err(|error| PackError::Invalid {
         name: name.to_string(),
         error,
     })

@@ -15,6 +15,8 @@ pub(crate) enum Owner {
     Near { rule: usize, group: usize },
     /// Exception `unless` of rule `rule`.
     Unless { rule: usize, unless: usize },
+    /// Signal `signal` of rule `rule`.
+    Signal { rule: usize, signal: usize },
 }
 
 /// A phrase after parsing: the folded literal and which sides may run on into a longer word.

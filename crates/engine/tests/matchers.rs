@@ -180,12 +180,12 @@ fn every_detector_is_reachable_through_a_rule() {
 
 #[test]
 fn huge_and_odd_texts_scan_or_fail_cleanly() {
-    let e = packs::engine("starter").unwrap();
+    let e = packs::engine(packs::DEFAULT_PACK).unwrap();
     let big = "geheim dossier 123456782 🙄 ".repeat(40_000);
     assert!(e.scan(&big).unwrap().len() >= 40_000);
     let small = Engine::builder()
         .max_text_bytes(100)
-        .try_build(packs::bundle("starter").unwrap())
+        .try_build(packs::bundle(packs::DEFAULT_PACK).unwrap())
         .unwrap();
     assert_eq!(
         small.scan(&"x".repeat(101)),
@@ -209,7 +209,7 @@ fn huge_and_odd_texts_scan_or_fail_cleanly() {
 
 #[test]
 fn a_failed_rebuild_leaves_the_running_engine_untouched() {
-    let running = packs::engine("starter").unwrap();
+    let running = packs::engine(packs::DEFAULT_PACK).unwrap();
     assert!(Engine::from_json("{ not json").is_err());
     assert!(!running.scan("BSN 123456782").unwrap().is_empty());
 }

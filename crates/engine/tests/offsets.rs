@@ -68,7 +68,7 @@ fn crlf_counts_as_two_units_and_phrases_span_it() {
 
 #[test]
 fn detector_offsets_after_astral_characters() {
-    let engine = packs::engine("starter").unwrap();
+    let engine = packs::engine(packs::DEFAULT_PACK).unwrap();
     let text = "🎉🎉 mijn BSN 123456782 en 🇧🇪 +32 470 12 34 56";
     assert!(check_offsets(&engine, text) >= 2);
 }
@@ -104,7 +104,7 @@ proptest! {
     #[test]
     fn offsets_slice_the_reported_text(parts in prop::collection::vec(prop_oneof![risky_words(), any::<String>()], 0..12)) {
         let text: String = parts.concat();
-        let engine = packs::engine("starter").unwrap();
+        let engine = packs::engine(packs::DEFAULT_PACK).unwrap();
         let findings = engine.scan(&text).unwrap();
         for f in &findings {
             prop_assert_eq!(&text[f.byte_start..f.byte_end], f.text.as_str());
