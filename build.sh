@@ -21,6 +21,18 @@ ensure_rust_components() {
   done
 }
 
+ensure_python() {
+  if ! command -v python3 >/dev/null; then
+    say "installing python3 (apt-get) for the corpus and clause checks"
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed apt-get install -y -qq python3
+  fi
+}
+
+sudo_if_needed() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
 build() {
   ensure_rust_components
   say "building the workspace (release)"
@@ -45,6 +57,11 @@ run_tests() {
   cargo clippy --workspace --all-targets -- -D warnings
   say "cargo test --workspace"
   cargo test --workspace
+  ensure_python
+  say "pack sources: clauses verbatim from docs/codes-of-conduct, translations complete"
+  python3 crates/engine/packs/check_clauses.py
+  say "development corpus: labels, composition and identifier checksums"
+  python3 tests/corpus/check_corpus.py tests/corpus/dev.jsonl
   say "rule examples of every embedded pack"
   cargo build --release -p postwacht-cli
   for pack in $(./target/release/postwacht packs | cut -f1); do

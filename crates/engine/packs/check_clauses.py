@@ -7,7 +7,7 @@ Checks documents.json, clauses/<document-id>.json and category-clauses.json:
   * every clause's document exists and has a clause file of its own;
   * title, explanation and advice have non-empty nl, fr and en texts;
   * every clause text occurs verbatim (whitespace-normalised) in its source
-    document under /work/shared/policies/ (override with POLICY_SOURCES);
+    document under docs/codes-of-conduct/ (override with POLICY_SOURCES);
   * category-clauses.json has exactly the five packs, each with all 14
     categories, each citing at least one existing clause, without duplicates;
     organisation packs cite only their own documents, and the default pack
@@ -23,7 +23,10 @@ import sys
 import unicodedata
 
 PACKS_DIR = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(__file__))
-SOURCES_DIR = os.environ.get("POLICY_SOURCES", "/work/shared/policies")
+SOURCES_DIR = os.environ.get(
+    "POLICY_SOURCES",
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "docs", "codes-of-conduct"),
+)
 
 # document id -> (source file, clause id prefix)
 DOCUMENTS = {

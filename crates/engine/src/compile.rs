@@ -9,7 +9,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use crate::detect::Detector;
 use crate::error::{Location, Problem, ProblemKind};
 use crate::limits::Limits;
-use crate::model::{Bundle, DetectorKind, Matcher, Unless};
+use crate::model::{Bundle, DetectorKind, Matcher, NearGroup, Unless};
 use crate::phrase::{Owner, Phrase, PhraseTable, PhraseTableBuilder};
 use crate::text::fold;
 
@@ -40,6 +40,8 @@ pub(crate) struct Compiled {
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) phrases: PhraseTable,
     pub(crate) regexes: Vec<Regex>,
+    /// The `near` groups given as patterns, with the owner their hits are filed under.
+    pub(crate) group_patterns: Vec<(Owner, Regex)>,
     /// Tells in one pass which regexes can match at all; absent when there are fewer than two
     /// or the set would exceed the size limit.
     pub(crate) regex_set: Option<RegexSet>,
@@ -47,6 +49,10 @@ pub(crate) struct Compiled {
     /// Whether any rule needs word positions (`near`, or `unless` with `within`).
     pub(crate) needs_words: bool,
 }
+
+/// How a phrase refers to a named list: `list:organisation`. Not `@`, which is how people write
+/// mentions (`@gemeenteassen`), a natural thing for a phrase to look for.
+pub(crate) const LIST_PREFIX: &str = "list:";
 
 /// Letters and digits only, folded: how `unless.values` and matched texts are compared.
 pub(crate) fn value_key(s: &str) -> String {
@@ -56,6 +62,7 @@ pub(crate) fn value_key(s: &str) -> String {
 pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Problem>) -> Compiled {
     let mut phrases = PhraseTableBuilder::default();
     let mut regexes = Vec::new();
+    let mut group_patterns = Vec::new();
     let mut regex_sources = Vec::new();
     let mut detector_index: HashMap<DetectorKind, usize> = HashMap::new();
     let mut detectors = Vec::new();
@@ -75,9 +82,24 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
                     report(field.to_string(), ProblemKind::Empty);
                 }
                 for (i, raw) in list.iter().enumerate() {
-                    match Phrase::parse(raw) {
-                        Ok(phrase) => phrases.add(phrase, owner),
-                        Err(kind) => report(format!("{field}[{i}]"), kind),
+                    let expanded = match raw.strip_prefix(LIST_PREFIX) {
+                        Some(name) => match bundle.lists.get(name) {
+                            Some(list) => list.as_slice(),
+                            None => {
+                                report(
+                                    format!("{field}[{i}]"),
+                                    ProblemKind::UnknownList(name.to_string()),
+                                );
+                                continue;
+                            }
+                        },
+                        None => std::slice::from_ref(raw),
+                    };
+                    for raw in expanded {
+                        match Phrase::parse(raw) {
+                            Ok(phrase) => phrases.add(phrase, owner),
+                            Err(kind) => report(format!("{field}[{i}]"), kind),
+                        }
                     }
                 }
             };
@@ -127,12 +149,18 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
                     );
                 }
                 for (g, group) in groups.iter().enumerate().take(limits.max_near_groups) {
-                    add_phrases(
-                        group,
-                        &format!("match.groups[{g}]"),
-                        Owner::Near { rule: r, group: g },
-                        &mut report,
-                    );
+                    let owner = Owner::Near { rule: r, group: g };
+                    match group {
+                        NearGroup::Phrases(group) => {
+                            add_phrases(group, &format!("match.groups[{g}]"), owner, &mut report)
+                        }
+                        NearGroup::Pattern { pattern } => {
+                            match build_regex(pattern, true, limits) {
+                                Ok(re) => group_patterns.push((owner, re)),
+                                Err(kind) => report(format!("match.groups[{g}].pattern"), kind),
+                            }
+                        }
+                    }
                 }
                 CompiledMatcher::Near {
                     groups: groups.len().min(limits.max_near_groups),
@@ -243,6 +271,7 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
         rules,
         phrases,
         regexes,
+        group_patterns,
         regex_set,
         detectors,
         needs_words,

@@ -187,6 +187,13 @@ impl Engine {
         if !text.is_empty() {
             c.phrases.find(text, &Folded::new(text), &mut hits);
         }
+        for (owner, re) in &c.group_patterns {
+            hits.extend(re.find_iter(text).filter(|m| !m.is_empty()).map(|m| Hit {
+                owner: *owner,
+                start: m.start(),
+                end: m.end(),
+            }));
+        }
         hits.sort_unstable_by_key(|h| (h.owner, h.start, h.end));
         let words = c.needs_words.then(|| Words::new(text));
 

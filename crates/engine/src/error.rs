@@ -46,6 +46,9 @@ pub enum ProblemKind {
     /// A reference to a document the bundle does not have.
     #[error("unknown document `{0}`")]
     UnknownDocument(String),
+    /// A phrase `list:name` names no list in the bundle's `lists`.
+    #[error("unknown list `list:{0}`")]
+    UnknownList(String),
     /// A localized text lacks the bundle's main language.
     #[error("no text in the bundle's main language `{0}`")]
     MissingMainLanguage(Lang),

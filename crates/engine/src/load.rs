@@ -25,6 +25,8 @@ struct RawBundle {
     documents: Vec<Value>,
     clauses: Vec<Value>,
     rules: Vec<Value>,
+    #[serde(default)]
+    lists: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Parses bundle JSON. Problems inside documents, clauses and rules are collected and returned
@@ -77,6 +79,7 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<(Bundle, Vec<Proble
         documents,
         clauses,
         rules,
+        lists: raw.lists,
     };
     Ok((bundle, problems))
 }
@@ -139,6 +142,23 @@ pub(crate) fn validate(bundle: &Bundle, problems: &mut Vec<Problem>) {
                 max: u64::MAX,
             },
         );
+    }
+    for (name, list) in &bundle.lists {
+        let field = format!("lists.{name}");
+        check_id(name, Location::Bundle, &field, &mut report);
+        if list.is_empty() {
+            report(Location::Bundle, &field, ProblemKind::Empty);
+        }
+        for (i, phrase) in list.iter().enumerate() {
+            if phrase.starts_with(crate::compile::LIST_PREFIX) {
+                // One level only: a list of lists would hide how large a rule really is.
+                report(
+                    Location::Bundle,
+                    &format!("{field}[{i}]"),
+                    ProblemKind::Schema(format!("`{phrase}`: a list cannot refer to another list")),
+                );
+            }
+        }
     }
     let issued_ok = check_date(&bundle.issued, "issued", &mut report);
     if let Some(expires) = &bundle.expires {

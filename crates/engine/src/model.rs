@@ -293,10 +293,10 @@ pub enum Matcher {
         #[serde(default = "default_true")]
         case_insensitive: bool,
     },
-    /// Several phrase groups within a number of words of each other.
+    /// Several groups within a number of words of each other.
     Near {
-        /// Each group is a phrase list; all groups must occur.
-        groups: Vec<Vec<String>>,
+        /// Each group is a phrase list or a pattern; all groups must occur.
+        groups: Vec<NearGroup>,
         /// At most this many other words between consecutive groups.
         within: u32,
     },
@@ -304,6 +304,20 @@ pub enum Matcher {
     Detector {
         /// Which one.
         detector: DetectorKind,
+    },
+}
+
+/// One group of a `near` matcher: a phrase list (`["deur", "nooduitgang"]`) or, for what a
+/// list cannot say (a number, a word of any spelling), a pattern (`{"pattern": "v-?nummer"}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NearGroup {
+    /// Phrases, as in the phrase matcher.
+    Phrases(Vec<String>),
+    /// A case-insensitive regex, with the limits of the regex matcher.
+    Pattern {
+        /// The pattern.
+        pattern: String,
     },
 }
 
@@ -397,6 +411,10 @@ pub struct Bundle {
     pub clauses: Vec<Clause>,
     /// The rules.
     pub rules: Vec<Rule>,
+    /// Named phrase lists, used in any phrase list as `list:name`: a vocabulary ("organisation
+    /// words", "sarcasm markers") written once and shared by many rules.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub lists: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Bundle {

@@ -2,7 +2,7 @@
 //!
 //! A pack is assembled from shared sources in `crates/engine/packs/` so a rule is written once
 //! and reused wherever the risk is the same: `documents.json` and `clauses/` hold the codes of
-//! conduct verbatim; `rules/` holds the rules; `category-clauses.json` says which clauses each
+//! conduct verbatim; `rules/` holds the rules; `lists/` the named phrase lists they share; `category-clauses.json` says which clauses each
 //! pack cites per category; `packs.json` holds each pack's metadata and severity overrides. A
 //! rule that names its own `clauses` keeps them; one that lists `packs` is only in those packs.
 
@@ -40,6 +40,17 @@ const CLAUSES: &[(&str, &str)] = &[
         "clauses/rijksoverheid-priveaccount.json",
         include_str!("../packs/clauses/rijksoverheid-priveaccount.json"),
     ),
+];
+const LISTS: &[(&str, &str)] = &[
+    ("lists/personal-data.json", include_str!("../packs/lists/personal-data.json")),
+    ("lists/confidential.json", include_str!("../packs/lists/confidential.json")),
+    ("lists/individual-case.json", include_str!("../packs/lists/individual-case.json")),
+    ("lists/security.json", include_str!("../packs/lists/security.json")),
+    ("lists/voice.json", include_str!("../packs/lists/voice.json")),
+    ("lists/statements.json", include_str!("../packs/lists/statements.json")),
+    ("lists/tone.json", include_str!("../packs/lists/tone.json")),
+    ("lists/uniform-weapon.json", include_str!("../packs/lists/uniform-weapon.json")),
+    ("lists/organisations.json", include_str!("../packs/lists/organisations.json")),
 ];
 const RULES: &[(&str, &str)] = &[
     (
@@ -95,6 +106,7 @@ impl Sources {
         ]
         .into_iter()
         .chain(CLAUSES.iter().copied())
+        .chain(LISTS.iter().copied())
         .map(|(path, text)| (path.to_string(), text.to_string()))
         .collect();
         files.extend(
@@ -326,7 +338,25 @@ fn assemble(sources: &Sources, name: &str) -> Result<Bundle, PackError> {
         documents,
         clauses,
         rules,
+        lists: lists(sources)?,
     })
+}
+
+/// Every named list from `lists/*.json`; a name defined twice is an error, not a silent override.
+fn lists(sources: &Sources) -> Result<BTreeMap<String, Vec<String>>, PackError> {
+    let mut all = BTreeMap::new();
+    for (file, json) in sources.under("lists/") {
+        let lists: BTreeMap<String, Vec<String>> = parse(file, json)?;
+        for (name, list) in lists {
+            if all.insert(name.clone(), list).is_some() {
+                return Err(PackError::Source {
+                    file: file.to_string(),
+                    message: format!("list `{name}` is also defined in another file"),
+                });
+            }
+        }
+    }
+    Ok(all)
 }
 
 /// The bundle of a built-in pack as JSON, as `postwacht policy build` writes it.

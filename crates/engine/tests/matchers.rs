@@ -213,3 +213,120 @@ fn a_failed_rebuild_leaves_the_running_engine_untouched() {
     assert!(Engine::from_json("{ not json").is_err());
     assert!(!running.scan("BSN 123456782").unwrap().is_empty());
 }
+
+#[test]
+fn confidence_counts_the_context_that_supports_a_finding() {
+    let mut phone = rule("phone", json!({"type": "detector", "detector": "phone-nl"}));
+    phone["signals"] = json!([
+        {"phrases": ["mijn", "privé*"], "within": 4},
+        {"pattern": "bel|app", "within": 3}
+    ]);
+    let near = rule(
+        "door",
+        json!({"type": "near", "groups": [["deur"], ["open"], ["rookruimte"]], "within": 4}),
+    );
+    let plain = rule("geheim", json!({"type": "phrases", "phrases": ["geheim"]}));
+    let e = engine(json!([phone, near, plain]));
+    let confidence = |text: &str, rule: &str| -> Vec<u8> {
+        e.scan(text)
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.confidence)
+            .collect()
+    };
+    // A validated number alone: the match plus its checksum-like validation.
+    assert_eq!(confidence("Het nummer is 06-12345678.", "phone"), [2]);
+    // Each signal near it adds one; a signal far away does not.
+    assert_eq!(confidence("Bel mijn privénummer 06-12345678", "phone"), [4]);
+    assert_eq!(
+        confidence(
+            "Mijn fiets is gestolen. Verder niets. Helemaal niets. Het nummer is 06-12345678",
+            "phone"
+        ),
+        [2]
+    );
+    // A near match counts each further group it needed.
+    assert_eq!(
+        confidence("de deur bij de rookruimte staat open", "door"),
+        [3]
+    );
+    assert_eq!(confidence("dat is geheim", "geheim"), [1]);
+}
+
+#[test]
+fn signals_are_validated_like_exceptions() {
+    let mut bad = rule("r", json!({"type": "phrases", "phrases": ["x"]}));
+    bad["signals"] = json!([{}, {"pattern": "(", "within": 2}]);
+    let err = Engine::from_json(&common::bundle_with(json!([bad])).to_string()).unwrap_err();
+    let fields: Vec<String> = err.problems().iter().map(|p| p.field.clone()).collect();
+    assert!(fields.iter().any(|f| f == "signals[0]"), "{fields:?}");
+    assert!(
+        fields.iter().any(|f| f == "signals[1].pattern"),
+        "{fields:?}"
+    );
+}
+
+#[test]
+fn near_groups_can_be_patterns() {
+    let e = engine(json!([rule(
+        "man",
+        json!({"type": "near", "groups": [["die", "deze"], {"pattern": r"\b(man|vrouw)\b"}, ["vergunning*"]], "within": 3})
+    )]));
+    assert_eq!(
+        scan(&e, "Die Eritrese man heeft vandaag een vergunning gekregen"),
+        [(
+            "man".to_string(),
+            "Die Eritrese man heeft vandaag een vergunning".to_string()
+        )]
+    );
+    assert!(scan(&e, "Die Eritrese mannen hebben vandaag een vergunning").is_empty());
+
+    let bad = rule(
+        "bad",
+        json!({"type": "near", "groups": [["x"], {"pattern": "("}], "within": 3}),
+    );
+    let err = Engine::from_json(&common::bundle_with(json!([bad])).to_string()).unwrap_err();
+    assert_eq!(err.problems()[0].field, "match.groups[1].pattern", "{err}");
+}
+
+#[test]
+fn named_lists_are_shared_by_rules() {
+    let mut bundle = common::bundle_with(json!([
+        rule(
+            "a",
+            json!({"type": "phrases", "phrases": ["list:organisation"]})
+        ),
+        rule(
+            "b",
+            json!({"type": "near", "groups": [["budget*"], ["list:organisation"]], "within": 2})
+        ),
+    ]));
+    bundle["lists"] = json!({"organisation": ["gemeente*", "ministerie"]});
+    let e = Engine::from_json(&bundle.to_string()).unwrap();
+    assert_eq!(
+        scan(&e, "budget van de gemeentes"),
+        [
+            ("b".to_string(), "budget van de gemeentes".to_string()),
+            ("a".to_string(), "gemeentes".to_string())
+        ]
+    );
+
+    bundle["lists"] = json!({"Bad Name": [], "nested": ["list:organisation"]});
+    let err = Engine::from_json(&bundle.to_string()).unwrap_err();
+    let fields: Vec<String> = err.problems().iter().map(|p| p.field.clone()).collect();
+    for field in [
+        "lists.Bad Name",
+        "lists.nested[0]",
+        "match.phrases[0]",
+        "match.groups[1][0]",
+    ] {
+        assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
+    }
+    assert!(
+        err.problems()
+            .iter()
+            .any(|p| p.to_string().contains("unknown list `list:organisation`")),
+        "{err}"
+    );
+}

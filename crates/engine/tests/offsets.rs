@@ -96,6 +96,12 @@ fn risky_words() -> impl Strategy<Value = String> {
     .prop_map(str::to_string)
 }
 
+/// Built once: compiling the default pack for each of 256 cases would dominate the test's time.
+fn default_engine() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| packs::engine(packs::DEFAULT_PACK).unwrap())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -104,8 +110,7 @@ proptest! {
     #[test]
     fn offsets_slice_the_reported_text(parts in prop::collection::vec(prop_oneof![risky_words(), any::<String>()], 0..12)) {
         let text: String = parts.concat();
-        let engine = packs::engine(packs::DEFAULT_PACK).unwrap();
-        let findings = engine.scan(&text).unwrap();
+        let findings = default_engine().scan(&text).unwrap();
         for f in &findings {
             prop_assert_eq!(&text[f.byte_start..f.byte_end], f.text.as_str());
             prop_assert_eq!(utf16_slice(&text, f.start, f.end), f.text.clone());
