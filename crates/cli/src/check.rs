@@ -96,10 +96,11 @@ fn print_text(
         };
         writeln!(
             out,
-            "{source}:{line}:{column}: {severity} [{}] {}: «{}»",
+            "{source}:{line}:{column}: {severity} [{}] {}: «{}» (confidence {})",
             finding.category,
             finding.rule,
-            paint.wrap("1", &finding.text.replace(['\r', '\n'], " "))
+            paint.wrap("1", &finding.text.replace(['\r', '\n'], " ")),
+            finding.confidence
         )?;
         if let Some(rule) = rule {
             writeln!(out, "    {}", rule.message.get_or(options.lang, main))?;

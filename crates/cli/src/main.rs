@@ -138,11 +138,7 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
 /// Pack sources from a directory laid out like `crates/engine/packs`.
 fn read_sources(dir: &Path) -> Result<Sources, Failure> {
     let mut files = Vec::new();
-    for top in [
-        "packs.json",
-        "documents.json",
-        "category-clauses.json",
-    ] {
+    for top in ["packs.json", "documents.json", "category-clauses.json"] {
         files.push((top.to_string(), read_text(&dir.join(top))?));
     }
     for sub in ["clauses", "lists", "rules"] {

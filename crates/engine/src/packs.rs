@@ -42,15 +42,39 @@ const CLAUSES: &[(&str, &str)] = &[
     ),
 ];
 const LISTS: &[(&str, &str)] = &[
-    ("lists/personal-data.json", include_str!("../packs/lists/personal-data.json")),
-    ("lists/confidential.json", include_str!("../packs/lists/confidential.json")),
-    ("lists/individual-case.json", include_str!("../packs/lists/individual-case.json")),
-    ("lists/security.json", include_str!("../packs/lists/security.json")),
-    ("lists/voice.json", include_str!("../packs/lists/voice.json")),
-    ("lists/statements.json", include_str!("../packs/lists/statements.json")),
+    (
+        "lists/personal-data.json",
+        include_str!("../packs/lists/personal-data.json"),
+    ),
+    (
+        "lists/confidential.json",
+        include_str!("../packs/lists/confidential.json"),
+    ),
+    (
+        "lists/individual-case.json",
+        include_str!("../packs/lists/individual-case.json"),
+    ),
+    (
+        "lists/security.json",
+        include_str!("../packs/lists/security.json"),
+    ),
+    (
+        "lists/voice.json",
+        include_str!("../packs/lists/voice.json"),
+    ),
+    (
+        "lists/statements.json",
+        include_str!("../packs/lists/statements.json"),
+    ),
     ("lists/tone.json", include_str!("../packs/lists/tone.json")),
-    ("lists/uniform-weapon.json", include_str!("../packs/lists/uniform-weapon.json")),
-    ("lists/organisations.json", include_str!("../packs/lists/organisations.json")),
+    (
+        "lists/uniform-weapon.json",
+        include_str!("../packs/lists/uniform-weapon.json"),
+    ),
+    (
+        "lists/organisations.json",
+        include_str!("../packs/lists/organisations.json"),
+    ),
 ];
 const RULES: &[(&str, &str)] = &[
     (

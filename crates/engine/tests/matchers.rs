@@ -181,8 +181,8 @@ fn every_detector_is_reachable_through_a_rule() {
 #[test]
 fn huge_and_odd_texts_scan_or_fail_cleanly() {
     let e = packs::engine(packs::DEFAULT_PACK).unwrap();
-    let big = "geheim dossier 123456782 🙄 ".repeat(40_000);
-    assert!(e.scan(&big).unwrap().len() >= 40_000);
+    let big = "geheim dossier 123456782 🙄 ".repeat(10_000);
+    assert!(e.scan(&big).unwrap().len() >= 10_000);
     let small = Engine::builder()
         .max_text_bytes(100)
         .try_build(packs::bundle(packs::DEFAULT_PACK).unwrap())

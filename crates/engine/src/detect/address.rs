@@ -1,12 +1,13 @@
 //! `nl-postcode-address`: a Dutch address: a street name with a street-type ending (`…straat`,
 //! `…laan`, `…weg`, `…singel`, …) and a house number 1–9999 with optional letter or addition,
-//! optionally followed by a postcode and town; or a postcode (`9401 AB`, four digits not starting
-//! with 0, two letters other than SA, SD, SS) followed by a house number. A number followed by a
-//! unit (`de snelweg 5 km`) is not a house number.
+//! optionally followed by a postcode and town (one word, or `'s-Hertogenbosch`, `'t Zandt`); or
+//! a postcode (`9401 AB`, `9401AB`: four digits not starting with 0, two letters other than SA,
+//! SD, SS) followed by a house number. A number followed by a unit (`de snelweg 5 km`) is not a
+//! house number; a postcode on its own is not an address.
 
 pub(crate) const PATTERN: &str = concat!(
     r"(?i)\b[^\W\d_][\w'-]*?(?:straat|laan|weg|plein|gracht|kade|singel|dijk|hof|steeg|pad|dreef|park|markt|ring|baan|wal|veld|erf|dam|brink|hoven|plantsoen|boulevard|allee|kanaal|wijk|akker|haven|poort)",
-    r"\s+\d{1,4}(?:\s?[a-z]\b|-\d{1,3}\b)?(?:,?\s+[1-9]\d{3}\s?[a-z]{2}\b(?:\s+[^\W\d_][\w-]+)?)?",
+    r"\s+\d{1,4}(?:\s?[a-z]\b|-\d{1,3}\b)?(?:,?\s+[1-9]\d{3}\s?[a-z]{2}\b(?:\s+(?:['’][st][ -])?[^\W\d_][\w-]+)?)?",
     r"|\b[1-9]\d{3}\s?[a-z]{2}\s+\d{1,4}\b",
 );
 
@@ -91,6 +92,13 @@ mod tests {
         assert_eq!(
             found(NlPostcodeAddress, "Noordersingel 33"),
             ["Noordersingel 33"]
+        );
+        assert_eq!(
+            found(
+                NlPostcodeAddress,
+                "Markt 1, Stadhuisplein 1, 5211 JK 's-Hertogenbosch."
+            ),
+            ["Stadhuisplein 1, 5211 JK 's-Hertogenbosch"]
         );
     }
 

@@ -46,7 +46,8 @@ impl Detector {
     /// A candidate that fails validation must not swallow its text: in `123456782 85.07.30-…`
     /// the rijksregisternummer pattern first sees `123456782 85`, which fails, and the real
     /// number starting at `85` must still be found. So after a rejection the search resumes
-    /// one character later instead of after the candidate.
+    /// one character later instead of after the candidate (or, for e-mail addresses, after the
+    /// `@`: no address starts inside a refused local part).
     pub(crate) fn find(&self, text: &str, out: &mut Vec<(usize, usize)>) {
         let mut at = 0;
         while let Some(m) = self.candidates.find_at(text, at) {
@@ -69,7 +70,15 @@ impl Detector {
                     out.extend(found);
                     end.max(s + 1)
                 }
-                None => s + text[s..].chars().next().map_or(1, char::len_utf8),
+                None => {
+                    let next = s + text[s..].chars().next().map_or(1, char::len_utf8);
+                    match self.kind {
+                        DetectorKind::Email => {
+                            email::resume_after_refusal(text, s, e).map_or(next, |at| at.max(next))
+                        }
+                        _ => next,
+                    }
+                }
             };
             if at > text.len() {
                 break;
@@ -99,6 +108,27 @@ pub(crate) fn inside_longer_number(text: &str, start: usize, end: usize) -> bool
         _ => false,
     };
     joined_before || joined_after
+}
+
+/// Where a number candidate ends without its last space-separated group, for detectors whose
+/// greedy pattern takes a following number along: the `24` of `06-12345678 24/7`, the `12` of
+/// an expiry date in `4111 1111 1111 1111 12/27`. Only when that group is short (one to four
+/// digits) and clearly apart from the number: followed by `/` and a digit (a date or `24/7`), or
+/// after a number written without spaces, so the space is not one of its own separators. A
+/// mistyped spaced number (`0470 12 734 56`) is not cut into a valid one, nor is a pattern that
+/// stopped inside a longer run (`02 123 45 67 89 01`).
+pub(crate) fn without_last_group(text: &str, start: usize, end: usize) -> Option<usize> {
+    let mut after = text[end..].chars();
+    let next = after.next();
+    let next_is_digit = after.next().is_some_and(|c| c.is_ascii_digit());
+    if next == Some(' ') && next_is_digit {
+        return None;
+    }
+    let candidate = &text[start..end];
+    let space = candidate.rfind(' ')?;
+    let tail = digits(&candidate[space..]).len();
+    let apart = (next == Some('/') && next_is_digit) || !candidate[..space].contains(' ');
+    ((1..=4).contains(&tail) && apart).then_some(start + space)
 }
 
 #[cfg(test)]

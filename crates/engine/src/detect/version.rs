@@ -1,13 +1,14 @@
 //! `software-version`: a named software product with its version (`Internet Explorer 11`,
 //! `Windows 7`, `Windows XP`, `Citrix 7.15`, `Apache 2.4.49`, `Chrome 118.0.5993.88`), or an
-//! explicit three-part version (`versie 3.2.1`). Product names that are also ordinary words
-//! (`sap`, `edge`, `flash`, `teams`, `office`, `safari`, `java`) only count with a dotted version
-//! number, so `sap 2 liter` or `Office 365` are not versions.
+//! explicit three-part version (`versie 3.2.1`). A version may end in a letter suffix with an
+//! optional number (`OpenSSL 1.1.1k`, `OpenSSH 8.9p1`, `Java 8u381`). Product names that are
+//! also ordinary words (`sap`, `edge`, `flash`, `teams`, `office`, `safari`, `java`) only count
+//! with a dotted version number, so `sap 2 liter` or `Office 365` are not versions.
 
 pub(crate) const PATTERN: &str = concat!(
     r"(?i)\b(?:internet\s+explorer|windows(?:\s+server)?|exchange(?:\s+server)?|sql\s+server|ie|firefox|chrome|chromium|edge|safari|outlook|sharepoint|teams|office|citrix(?:\s+(?:adc|netscaler|workspace|xenapp|xendesktop))?|netscaler|apache(?:\s+tomcat)?|tomcat|nginx|iis|java|jre|jdk|oracle|sap|vmware|esxi|vsphere|fortios|fortigate|pulse\s+secure|ivanti|openssl|openssh|php|wordpress|drupal|joomla|ubuntu|debian|red\s?hat|rhel|centos|macos|ios|android|acrobat(?:\s+reader)?|adobe\s+reader|flash|mysql|postgresql|log4j|confluence|jira|moveit|anyconnect)",
-    r"\s*(?:v(?:ersie|ersion)?\.?\s*)?(?:\d+(?:\.\d+)*|xp|vista|nt)\b",
-    r"|\b(?:versie|version)\s+\d+\.\d+\.\d+\b",
+    r"\s*(?:v(?:ersie|ersion)?\.?\s*)?(?:\d+(?:\.\d+)*(?:[a-z]{1,2}\d{0,3})?|xp|vista|nt)\b",
+    r"|\b(?:versie|version)\s+\d+\.\d+\.\d+(?:[a-z]{1,2}\d{0,3})?\b",
 );
 
 const ORDINARY_WORDS: &[&str] = &[
@@ -59,6 +60,10 @@ mod tests {
         assert_eq!(
             found(SoftwareVersion, "update naar versie 3.2.1"),
             ["versie 3.2.1"]
+        );
+        assert_eq!(
+            found(SoftwareVersion, "OpenSSL 1.1.1k en OpenSSH 8.9p1"),
+            ["OpenSSL 1.1.1k", "OpenSSH 8.9p1"]
         );
     }
 
