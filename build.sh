@@ -21,6 +21,42 @@ ensure_rust_components() {
   done
 }
 
+TOOLS="$PWD/.tools"
+export PATH="$TOOLS/bin:$PATH"
+
+ensure_wasm_toolchain() {
+  if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+    say "installing rustup target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+  # wasm-bindgen refuses output from a different crate version: the CLI must match Cargo.lock.
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want (as in Cargo.lock) into .tools/"
+    cargo install --quiet --root "$TOOLS" wasm-bindgen-cli --version "$want" --no-default-features
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    say "installing chromium and chromium-driver (apt-get) for the browser tests"
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed apt-get install -y -qq chromium chromium-driver
+  fi
+}
+
+build_wasm() {
+  ensure_wasm_toolchain
+  say "building the engine for the browser (wasm32, release)"
+  cargo build --release -p postwacht-wasm --target wasm32-unknown-unknown
+  mkdir -p dist/wasm
+  wasm-bindgen --target web --remove-name-section --out-dir dist/wasm \
+    target/wasm32-unknown-unknown/release/postwacht_wasm.wasm
+  local wasm=dist/wasm/postwacht_wasm_bg.wasm
+  say "wasm size: $(wc -c < "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip"
+}
+
 ensure_python() {
   if ! command -v python3 >/dev/null; then
     say "installing python3 (apt-get) for the corpus and clause checks"
@@ -37,6 +73,7 @@ build() {
   ensure_rust_components
   say "building the workspace (release)"
   cargo build --release --workspace
+  build_wasm
 }
 
 demo() {
@@ -57,6 +94,12 @@ run_tests() {
   cargo clippy --workspace --all-targets -- -D warnings
   say "cargo test --workspace"
   cargo test --workspace
+  ensure_wasm_toolchain
+  ensure_chromium
+  say "wasm tests in headless Chromium (wasm-bindgen-test)"
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test -p postwacht-wasm --target wasm32-unknown-unknown
   ensure_python
   say "pack sources: clauses verbatim from docs/codes-of-conduct, translations complete"
   python3 crates/engine/packs/check_clauses.py

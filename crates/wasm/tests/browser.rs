@@ -1,0 +1,110 @@
+//! The bindings as the extension uses them, run in headless Chromium by wasm-bindgen-test:
+//! plain JS objects out, UTF-16 offsets that slice JS strings exactly, readable errors in.
+
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Reflect};
+use postwacht_wasm::{built_in_packs, WasmEngine};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn default_policy_scans_and_offsets_slice_js_strings() {
+    let engine = WasmEngine::with_default_policy().unwrap();
+    assert_eq!(engine.id(), "overheid");
+    let text = "👩‍💻 Mijn BSN is 1234.56.782 🇳🇱\r\nBel 06-12345678";
+    let findings = Array::from(&engine.scan(text, None).unwrap());
+    assert!(findings.length() >= 2);
+    let js_text = js_sys::JsString::from(text);
+    let mut seen = Vec::new();
+    for finding in findings.iter() {
+        let start = get(&finding, "start").as_f64().unwrap() as u32;
+        let end = get(&finding, "end").as_f64().unwrap() as u32;
+        let matched = get(&finding, "text").as_string().unwrap();
+        // The offsets are what JS's own string indexing needs.
+        assert_eq!(String::from(js_text.substring(start, end)), matched);
+        seen.push(matched);
+    }
+    assert!(seen.iter().any(|t| t == "1234.56.782"), "{seen:?}");
+    assert!(seen.iter().any(|t| t == "06-12345678"), "{seen:?}");
+}
+
+#[wasm_bindgen_test]
+fn findings_are_plain_objects_with_the_documented_fields() {
+    let engine = WasmEngine::with_default_policy().unwrap();
+    let findings = Array::from(&engine.scan("BSN 123456782", None).unwrap());
+    let finding = findings.get(0);
+    assert!(finding.is_object());
+    assert!(!finding.is_instance_of::<js_sys::Map>());
+    for key in [
+        "rule",
+        "category",
+        "severity",
+        "clauses",
+        "start",
+        "end",
+        "text",
+        "confidence",
+    ] {
+        assert!(!get(&finding, key).is_undefined(), "finding has {key}");
+    }
+    assert_eq!(
+        get(&finding, "category").as_string().unwrap(),
+        "personal-data"
+    );
+}
+
+#[wasm_bindgen_test]
+fn benign_text_has_no_findings() {
+    let engine = WasmEngine::with_default_policy().unwrap();
+    let findings = Array::from(
+        &engine
+            .scan("Mooie wandeling gemaakt vandaag 🌳", None)
+            .unwrap(),
+    );
+    assert_eq!(findings.length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn policy_view_has_clauses_to_show_and_no_examples() {
+    let engine = WasmEngine::from_pack("ind").unwrap();
+    let policy = engine.policy().unwrap();
+    let clauses = Array::from(&get(&policy, "clauses"));
+    assert!(clauses.length() > 0);
+    let clause = clauses.get(0);
+    assert!(!get(&clause, "text").as_string().unwrap().is_empty());
+    assert!(get(&get(&clause, "advice"), "nl").is_string());
+    let rule = Array::from(&get(&policy, "rules")).get(0);
+    assert!(get(&rule, "examples").is_undefined());
+    assert!(get(&get(&rule, "message"), "nl").is_string());
+}
+
+#[wasm_bindgen_test]
+fn a_bad_bundle_is_a_readable_error() {
+    let bundle = r#"{"id": "x", "version": 1, "issued": "2026-01-01", "organisation": "X",
+        "languages": ["nl"], "documents": [], "clauses": [],
+        "rules": [{"id": "r1", "category": "confidential", "severity": "warn", "clauses": ["nope"],
+                   "match": {"type": "regex", "pattern": "("}, "message": {"nl": "m"}}]}"#;
+    let error = JsValue::from(
+        WasmEngine::new(bundle)
+            .err()
+            .expect("the bundle is refused"),
+    );
+    let message = get(&error, "message").as_string().unwrap();
+    assert!(message.contains("r1"), "{message}");
+    assert!(WasmEngine::new("{ not json").is_err());
+    assert!(WasmEngine::from_pack("nope").is_err());
+}
+
+#[wasm_bindgen_test]
+fn built_in_packs_are_listed_default_first() {
+    let packs = Array::from(&built_in_packs().unwrap());
+    assert_eq!(packs.length(), 5);
+    assert_eq!(get(&packs.get(0), "name").as_string().unwrap(), "overheid");
+}
