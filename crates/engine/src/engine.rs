@@ -161,7 +161,8 @@ impl Engine {
     }
 
     /// Scans a text. Findings come sorted by position (then rule order); overlapping findings
-    /// of one rule are merged into one.
+    /// of one rule are merged into one, and a finding inside another finding of the same
+    /// category and at least its severity is left out (it would say the same thing twice).
     pub fn scan_with(&self, text: &str, options: &ScanOptions) -> Result<Vec<Finding>, ScanError> {
         if text.len() > self.limits.max_text_bytes {
             return Err(ScanError::TextTooLong {
@@ -170,6 +171,19 @@ impl Engine {
             });
         }
         let spans = self.raw_spans(text, options);
+        Ok(self.findings(text, self.without_nested(spans)))
+    }
+
+    /// Every rule's own findings, none left out for repeating another rule: what a rule's
+    /// examples are checked against.
+    pub(crate) fn scan_each_rule(&self, text: &str) -> Result<Vec<Finding>, ScanError> {
+        if text.len() > self.limits.max_text_bytes {
+            return Err(ScanError::TextTooLong {
+                given: text.len(),
+                limit: self.limits.max_text_bytes,
+            });
+        }
+        let spans = self.raw_spans(text, &ScanOptions::default());
         Ok(self.findings(text, spans))
     }
 
@@ -308,7 +322,55 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Drops spans that lie inside a span of the same category with at least their severity;
+    /// the outer one keeps the higher confidence of the two.
+    fn without_nested(&self, mut spans: Vec<Span>) -> Vec<Span> {
+        let rules = &self.bundle.rules;
+        // Outer spans first: by start, longest first, then the more severe.
+        spans.sort_unstable_by(|a, b| {
+            (
+                a.start,
+                std::cmp::Reverse(a.end),
+                std::cmp::Reverse(rules[a.rule].severity),
+            )
+                .cmp(&(
+                    b.start,
+                    std::cmp::Reverse(b.end),
+                    std::cmp::Reverse(rules[b.rule].severity),
+                ))
+        });
+        let mut kept: Vec<Span> = Vec::with_capacity(spans.len());
+        // Per category, the kept span reaching furthest right: the only one that can contain
+        // a later span (later spans start at or after every kept span's start).
+        let mut reach: Vec<(Category, usize)> = Vec::new();
+        for span in spans {
+            let rule = &rules[span.rule];
+            let container = reach
+                .iter()
+                .find(|(c, _)| *c == rule.category)
+                .map(|&(_, k)| k)
+                .filter(|&k| {
+                    kept[k].end >= span.end && rules[kept[k].rule].severity >= rule.severity
+                });
+            if let Some(k) = container {
+                kept[k].confidence = kept[k].confidence.max(span.confidence);
+                continue;
+            }
+            kept.push(span);
+            let index = kept.len() - 1;
+            match reach.iter_mut().find(|(c, _)| *c == rule.category) {
+                Some(entry) if kept[entry.1].end >= span.end => {}
+                Some(entry) => entry.1 = index,
+                None => reach.push((rule.category, index)),
+            }
+        }
+        kept
+    }
+}
+
 /// One merged match of one rule, in bytes.
+#[derive(Clone, Copy)]
 struct Span {
     rule: usize,
     start: usize,

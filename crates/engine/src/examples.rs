@@ -77,7 +77,7 @@ impl Engine {
                         matched,
                         error,
                     };
-                    match self.scan(text) {
+                    match self.scan_each_rule(text) {
                         Err(e) => failures.push(failure(Vec::new(), Some(e.to_string()))),
                         Ok(findings) => {
                             let matched: Vec<String> = findings

@@ -12,7 +12,7 @@
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let engine = packs::engine(packs::DEFAULT_PACK)?;
 //! let findings = engine.scan("Mijn BSN is 1234.56.782, bel me op 06-12345678")?;
-//! assert!(findings.iter().any(|f| f.rule == "personal-data-bsn"));
+//! assert!(findings.iter().any(|f| f.category == postwacht_engine::Category::PersonalData));
 //! # Ok(())
 //! # }
 //! ```

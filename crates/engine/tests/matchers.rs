@@ -35,6 +35,49 @@ fn overlapping_matches_of_one_rule_merge() {
 }
 
 #[test]
+fn a_finding_inside_one_of_the_same_category_is_said_once() {
+    let mut inner = rule(
+        "number",
+        json!({"type": "phrases", "phrases": ["111222333"]}),
+    );
+    inner["severity"] = json!("block");
+    let mut outer = rule(
+        "bsn",
+        json!({"type": "phrases", "phrases": ["bsn is 111222333"]}),
+    );
+    outer["severity"] = json!("block");
+    let other = {
+        let mut r = rule(
+            "other",
+            json!({"type": "phrases", "phrases": ["111222333"]}),
+        );
+        r["category"] = json!("personal-data");
+        r
+    };
+    let e = engine(json!([inner, outer, other]));
+    assert_eq!(
+        scan(&e, "mijn BSN is 111222333"),
+        [
+            ("bsn".to_string(), "BSN is 111222333".to_string()),
+            ("other".to_string(), "111222333".to_string()),
+        ]
+    );
+    // A more severe finding inside a milder one still counts on its own.
+    let mut mild = rule(
+        "mild",
+        json!({"type": "phrases", "phrases": ["bsn is 111222333"]}),
+    );
+    mild["severity"] = json!("info");
+    let mut severe = rule(
+        "severe",
+        json!({"type": "phrases", "phrases": ["111222333"]}),
+    );
+    severe["severity"] = json!("block");
+    let e = engine(json!([mild, severe]));
+    assert_eq!(scan(&e, "mijn BSN is 111222333").len(), 2);
+}
+
+#[test]
 fn findings_are_sorted_by_position_across_rules() {
     let e = engine(json!([
         rule("b", json!({"type": "phrases", "phrases": ["twee"]})),
@@ -292,11 +335,14 @@ fn near_groups_can_be_patterns() {
 
 #[test]
 fn named_lists_are_shared_by_rules() {
+    let mut a = rule(
+        "a",
+        json!({"type": "phrases", "phrases": ["list:organisation"]}),
+    );
+    // Another category: a finding inside one of its own category would be left out.
+    a["category"] = json!("speaking-for-organisation");
     let mut bundle = common::bundle_with(json!([
-        rule(
-            "a",
-            json!({"type": "phrases", "phrases": ["list:organisation"]})
-        ),
+        a,
         rule(
             "b",
             json!({"type": "near", "groups": [["budget*"], ["list:organisation"]], "within": 2})

@@ -1,0 +1,82 @@
+// Bundles the extension front end and writes loadable unpacked extensions for Chromium and
+// Firefox into dist/, plus a zip of each. The wasm engine must already be in dist/wasm
+// (build.sh builds it first).
+//   node extension/build.mjs [--dev]
+import { build } from "esbuild";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dev = process.argv.includes("--dev");
+const src = join(root, "extension");
+const out = join(root, "dist");
+const wasm = join(out, "wasm", "postwacht_wasm_bg.wasm");
+if (!existsSync(wasm)) {
+  console.error(`missing ${wasm}: run ./build.sh, which builds the wasm engine first`);
+  process.exit(2);
+}
+
+const staging = join(out, "extension");
+rmSync(staging, { recursive: true, force: true });
+mkdirSync(staging, { recursive: true });
+
+const common = {
+  bundle: true,
+  minify: !dev,
+  sourcemap: dev ? "inline" : false,
+  target: ["chrome120", "firefox140"],
+  logLevel: "warning",
+  legalComments: "none",
+};
+await Promise.all([
+  // The service worker is a module worker: it imports the wasm-bindgen glue statically.
+  build({ ...common, entryPoints: [join(src, "src/background/index.ts")], format: "esm", outfile: join(staging, "background.js") }),
+  // Content scripts are classic scripts.
+  build({ ...common, entryPoints: [join(src, "src/content/index.ts")], format: "iife", outfile: join(staging, "content.js") }),
+]);
+cpSync(join(src, "src/content.css"), join(staging, "content.css"));
+cpSync(join(src, "_locales"), join(staging, "_locales"), { recursive: true });
+mkdirSync(join(staging, "icons"));
+for (const size of [16, 32, 48, 128]) cpSync(join(src, `icons/icon-${size}.png`), join(staging, `icons/icon-${size}.png`));
+mkdirSync(join(staging, "wasm"));
+cpSync(wasm, join(staging, "wasm", "postwacht_wasm_bg.wasm"));
+
+const manifest = JSON.parse(readFileSync(join(src, "manifest.json"), "utf8"));
+const variants = {
+  chromium: manifest,
+  firefox: firefoxManifest(manifest),
+};
+for (const [name, m] of Object.entries(variants)) {
+  const dir = join(out, name);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(staging, dir, { recursive: true });
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify(m, null, 2) + "\n");
+  const zip = join(out, `postwacht-${name}-${m.version}.zip`);
+  rmSync(zip, { force: true });
+  // python3's zipfile: present wherever build.sh runs, unlike the zip command.
+  execFileSync("python3", ["-m", "zipfile", "-c", zip, ...listDir(dir)], { cwd: dir });
+  console.log(`dist/${name}/ and ${zip.slice(root.length + 1)}`);
+}
+rmSync(staging, { recursive: true, force: true });
+
+/** Firefox: an event page instead of a service worker, a gecko id, no Chromium-only keys. */
+function firefoxManifest(m) {
+  const f = structuredClone(m);
+  delete f.key;
+  delete f.minimum_chrome_version;
+  f.background = { scripts: [m.background.service_worker], type: "module" };
+  f.content_scripts = m.content_scripts.map(({ match_origin_as_fallback, ...cs }) => ({
+    ...cs,
+    match_about_blank: true,
+  }));
+  f.browser_specific_settings = {
+    gecko: { id: "postwacht@postwacht.eu", strict_min_version: "142.0", data_collection_permissions: { required: ["none"] } },
+  };
+  return f;
+}
+
+function listDir(dir) {
+  return execFileSync("ls", ["-A", dir], { encoding: "utf8" }).split("\n").filter(Boolean);
+}

@@ -1,0 +1,184 @@
+// One compose surface being watched: reads its text, asks the engine, keeps the findings and
+// the ranges that paint them. The editor's DOM is only ever read.
+
+import type { Finding, Severity } from "../shared/protocol";
+import type { EngineClient, ScanResult } from "./engine-client";
+import { flatten, rangeFor, type Flat } from "./flatten";
+import type { Highlights } from "./highlights";
+import { Mirror } from "./mirror";
+import type { SurfaceRef } from "./surfaces";
+
+export interface Painted {
+  finding: Finding;
+  /** Null for a textarea (the mirror draws it) or a finding no text node holds. */
+  range: Range | null;
+}
+
+export interface EditorEvents {
+  changed(editor: Editor): void;
+}
+
+export class Editor {
+  readonly host: HTMLElement;
+  painted: Painted[] = [];
+  /** The text the current findings were computed for. */
+  text = "";
+  /** Set when the engine could not check the latest text (the gate must not assume "clean"). */
+  error?: Error;
+  private flat?: Flat;
+  private composing = false;
+  private frame = 0;
+  private observer: MutationObserver;
+  private mirror?: Mirror;
+  private poll = 0;
+  /** "Ignore here": rule and phrase pairs the user dismissed in this post. */
+  private ignored = new Set<string>();
+
+  constructor(
+    readonly ref: SurfaceRef,
+    private readonly client: EngineClient,
+    private readonly highlights: Highlights,
+    private readonly events: EditorEvents,
+  ) {
+    this.host = ref.host;
+    if (ref.textarea) {
+      this.mirror = new Mirror(ref.host as HTMLTextAreaElement);
+      // A site that clears or fills a textarea from script fires no event and no mutation.
+      this.poll = window.setInterval(() => {
+        if ((this.host as HTMLTextAreaElement).value !== this.flat?.text) this.schedule();
+      }, 250);
+    }
+    // Editors change text without input events (paste, undo, mentions, drafts restored by the
+    // site), and replace text nodes when they re-render, orphaning our ranges: re-read on every
+    // mutation batch.
+    this.observer = new MutationObserver(() => this.schedule());
+    this.observer.observe(this.host, { childList: true, characterData: true, subtree: true });
+    this.schedule();
+  }
+
+  setComposing(on: boolean): void {
+    this.composing = on;
+    if (!on) this.schedule();
+  }
+
+  /** Re-read and re-scan at the next animation frame (many changes in one frame: one scan). */
+  schedule(): void {
+    if (this.frame || this.composing) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.run();
+    });
+  }
+
+  private read(): Flat {
+    if (this.ref.textarea) {
+      return { text: (this.host as HTMLTextAreaElement).value, nodes: [], offsets: [] };
+    }
+    return flatten(this.host);
+  }
+
+  private run(): void {
+    if (this.composing || !this.host.isConnected) return;
+    const flat = this.read();
+    this.flat = flat;
+    if (flat.text.trim() === "") {
+      this.ignored.clear(); // a cleared editor is a new post
+      this.apply(flat.text, { findings: [], policy: { id: "", version: 0 } });
+      return;
+    }
+    this.client.scan(this, flat.text, (text, result) => {
+      // A reply for a text the editor no longer holds is stale: a newer scan is on its way.
+      if (text !== this.flat?.text) return;
+      if (result instanceof Error) {
+        this.error = result;
+        this.events.changed(this);
+        return;
+      }
+      this.apply(text, result);
+    });
+  }
+
+  private apply(text: string, result: ScanResult): void {
+    this.error = undefined;
+    this.text = text;
+    const findings = result.findings.filter((f) => !this.ignored.has(ignoreKey(f)));
+    this.paint(findings);
+    this.events.changed(this);
+  }
+
+  private paint(findings: Finding[]): void {
+    const flat = this.flat!;
+    this.painted = findings.map((finding) => ({
+      finding,
+      range: this.mirror ? null : rangeFor(flat, finding.start, finding.end),
+    }));
+    if (this.mirror) {
+      this.mirror.update(flat.text, findings);
+      return;
+    }
+    const bySeverity = new Map<Severity, Range[]>();
+    for (const { finding, range } of this.painted) {
+      if (!range) continue;
+      const list = bySeverity.get(finding.severity) ?? [];
+      list.push(range);
+      bySeverity.set(finding.severity, list);
+    }
+    this.highlights.set(this, bySeverity);
+  }
+
+  get findings(): Finding[] {
+    return this.painted.map((p) => p.finding);
+  }
+
+  ignore(finding: Finding): void {
+    this.ignored.add(ignoreKey(finding));
+    this.paint(this.findings.filter((f) => !this.ignored.has(ignoreKey(f))));
+    this.events.changed(this);
+  }
+
+  /** The findings painted at a viewport point (highlights get no events, so we hit-test). */
+  hit(x: number, y: number): { findings: Finding[]; rect: DOMRect } | undefined {
+    if (this.mirror) {
+      const h = this.mirror.hit(x, y);
+      return h && { findings: [h.finding], rect: h.rect };
+    }
+    let found: { findings: Finding[]; rect: DOMRect } | undefined;
+    for (const { finding, range } of this.painted) {
+      if (!range) continue;
+      for (const rect of range.getClientRects()) {
+        if (x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom) {
+          if (found) found.findings.push(finding);
+          else found = { findings: [finding], rect };
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Where the first finding is drawn, to anchor the list card. */
+  anchor(): DOMRect {
+    const first = this.painted[0];
+    if (first?.range) return first.range.getBoundingClientRect();
+    if (first && this.mirror) return this.mirror.firstRect(first.finding) ?? this.host.getBoundingClientRect();
+    return this.host.getBoundingClientRect();
+  }
+
+  /** Keep overlays in place after scrolling or resizing. */
+  reposition(): void {
+    this.mirror?.place();
+  }
+
+  detach(): void {
+    cancelAnimationFrame(this.frame);
+    clearInterval(this.poll);
+    this.observer.disconnect();
+    this.highlights.clear(this);
+    this.mirror?.destroy();
+    this.painted = [];
+  }
+}
+
+function ignoreKey(f: Finding): string {
+  return `${f.rule}\u0000${f.text.toLowerCase()}`;
+}

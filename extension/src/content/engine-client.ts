@@ -1,0 +1,104 @@
+// Asks the service worker to scan texts. At most one request is in flight per frame; while it
+// is, each editor keeps only its latest text (latest wins), and a reply for a text the editor no
+// longer holds is dropped by the caller. A stopped worker is woken by the next message.
+
+import type { Finding, PolicyReply, PolicyStamp, PolicyView, Request, ScanReply } from "../shared/protocol";
+
+export interface ScanResult {
+  findings: Finding[];
+  policy: PolicyStamp;
+}
+
+type Callback = (text: string, result: ScanResult | Error) => void;
+
+interface Pending {
+  text: string;
+  done: Callback;
+}
+
+export class EngineClient {
+  private inFlight = false;
+  private queue = new Map<object, Pending>();
+  private cache = new Map<string, ScanResult>();
+  private policyView?: Promise<PolicyView>;
+  private policyStamp?: PolicyStamp;
+  /** Round trips measured in this frame, in milliseconds (the tests read the summary). */
+  readonly roundTrips: number[] = [];
+
+  /** Scan `text` for `owner` (an editor); replaces any text of the same owner still waiting. */
+  scan(owner: object, text: string, done: Callback): void {
+    const cached = this.cache.get(text);
+    if (cached) {
+      done(text, cached);
+      return;
+    }
+    this.queue.set(owner, { text, done });
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.inFlight) return;
+    const next = this.queue.entries().next();
+    if (next.done) return;
+    const [owner, job] = next.value;
+    this.queue.delete(owner);
+    this.inFlight = true;
+    const t0 = performance.now();
+    send<ScanReply>({ type: "scan", text: job.text })
+      .then((reply) => {
+        this.roundTrips.push(performance.now() - t0);
+        if (!reply.ok) throw new Error(reply.error);
+        const result = { findings: reply.findings, policy: reply.policy };
+        this.remember(job.text, result);
+        job.done(job.text, result);
+      })
+      .catch((error: unknown) => job.done(job.text, error instanceof Error ? error : new Error(String(error))))
+      .finally(() => {
+        this.inFlight = false;
+        this.pump();
+      });
+  }
+
+  private remember(text: string, result: ScanResult): void {
+    if (this.policyStamp && !samePolicy(this.policyStamp, result.policy)) {
+      // A new policy was installed: old results and the cached policy view are stale.
+      this.cache.clear();
+      this.policyView = undefined;
+    }
+    this.policyStamp = result.policy;
+    // Undo and retyping revisit recent texts; a small cache answers those without a round trip.
+    if (this.cache.size >= 32) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(text, result);
+  }
+
+  /** The documents, clauses and messages for cards; fetched once per policy. */
+  policy(): Promise<PolicyView> {
+    this.policyView ??= send<PolicyReply>({ type: "policy" }).then((reply) => {
+      if (!reply.ok) throw new Error(reply.error);
+      return reply.policy;
+    });
+    this.policyView.catch(() => (this.policyView = undefined));
+    return this.policyView;
+  }
+}
+
+function samePolicy(a: PolicyStamp, b: PolicyStamp): boolean {
+  return a.id === b.id && a.version === b.version;
+}
+
+/** True while this content script can still reach its extension (false after an update). */
+export function extensionAlive(): boolean {
+  return typeof chrome !== "undefined" && !!chrome.runtime?.id;
+}
+
+async function send<T>(request: Request): Promise<T> {
+  // While a stopped worker starts, the first message can fail with "Receiving end does not
+  // exist"; one retry after a short pause covers it.
+  try {
+    return (await chrome.runtime.sendMessage(request)) as T;
+  } catch (error) {
+    if (!extensionAlive()) throw error;
+    await new Promise((r) => setTimeout(r, 50));
+    return (await chrome.runtime.sendMessage(request)) as T;
+  }
+}

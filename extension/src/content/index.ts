@@ -1,0 +1,170 @@
+// The content script: finds compose surfaces, keeps each one's findings painted, and opens cards.
+// Pipeline: surfaces (which editor) → flatten (text + offset map) → engine (service worker) →
+// highlights → card and badge.
+
+import { Badge } from "./badge";
+import { Card } from "./card";
+import { Editor } from "./editor";
+import { EngineClient, extensionAlive } from "./engine-client";
+import { Highlights } from "./highlights";
+import { siteFor } from "./sites";
+import { classify, editingHost, hostSelector } from "./surfaces";
+
+const site = siteFor(location.hostname);
+const client = new EngineClient();
+const highlights = new Highlights();
+const editors = new Map<HTMLElement, Editor>();
+const card = new Card();
+let active: Editor | undefined;
+
+const badge = new Badge((button) => {
+  if (!active || active.findings.length === 0) return;
+  openCard(active, active.findings, active.anchor(), { list: true, focus: true }, button);
+});
+
+function editorFor(target: EventTarget | null): Editor | undefined {
+  const host = editingHost(target);
+  if (!host) return undefined;
+  let editor = editors.get(host);
+  if (!editor) {
+    const ref = classify(host, site);
+    if (!ref) return undefined;
+    editor = new Editor(ref, client, highlights, { changed: onChanged });
+    editors.set(host, editor);
+  }
+  return editor;
+}
+
+function onChanged(editor: Editor): void {
+  if (editor === active || !active) {
+    active = editor;
+    badge.update(editor.host, editor.findings);
+  }
+  if (card.open && editor === active && !card.showingAny(editor.findings)) card.close(false);
+}
+
+function openCard(
+  editor: Editor,
+  findings: Editor["findings"],
+  anchor: DOMRect,
+  options: { list?: boolean; focus?: boolean },
+  returnTo?: HTMLElement,
+): void {
+  const handlers = {
+    ignore: (f: (typeof findings)[number]) => editor.ignore(f),
+    closed: (hadFocus: boolean) => {
+      if (hadFocus) (returnTo ?? editor.host).focus();
+    },
+  };
+  // Show at once (with what we know) and fill in the clause texts when the policy arrives.
+  client.policy().then(
+    (policy) => {
+      if (card.showing(findings)) card.show(findings, policy, anchor, handlers, options);
+    },
+    () => undefined,
+  );
+  card.show(findings, undefined, anchor, handlers, options);
+}
+
+function listen(): void {
+  const opts = { capture: true, passive: true };
+  document.addEventListener("focusin", (e) => {
+    const editor = editorFor(e.composedPath()[0] ?? e.target);
+    if (editor) {
+      active = editor;
+      badge.update(editor.host, editor.findings);
+    }
+  }, opts);
+  document.addEventListener("input", (e) => editorFor(e.composedPath()[0] ?? e.target)?.schedule(), opts);
+  document.addEventListener("compositionstart", (e) => editorFor(e.target)?.setComposing(true), opts);
+  document.addEventListener("compositionend", (e) => editorFor(e.target)?.setComposing(false), opts);
+
+  let pointerFrame = 0;
+  let hovered = false;
+  document.addEventListener("mousemove", (e) => {
+    if (pointerFrame) return;
+    const { clientX: x, clientY: y } = e;
+    pointerFrame = requestAnimationFrame(() => {
+      pointerFrame = 0;
+      const hit = hitTest(x, y);
+      if (hit) {
+        hovered = true;
+        if (!card.showing(hit.findings)) openCard(hit.editor, hit.findings, hit.rect, {});
+      } else if (hovered && card.open && !card.contains(x, y)) {
+        hovered = false;
+        card.close(false);
+      }
+    });
+  }, opts);
+  document.addEventListener("click", (e) => {
+    const hit = hitTest(e.clientX, e.clientY);
+    if (hit && !card.showing(hit.findings)) openCard(hit.editor, hit.findings, hit.rect, {});
+  }, opts);
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && card.open) card.close(false);
+  }, opts);
+
+  let layoutFrame = 0;
+  const relayout = () => {
+    if (layoutFrame) return;
+    layoutFrame = requestAnimationFrame(() => {
+      layoutFrame = 0;
+      for (const editor of editors.values()) editor.reposition();
+      if (active) badge.place(active.host);
+    });
+  };
+  window.addEventListener("scroll", relayout, opts);
+  window.addEventListener("resize", relayout, opts);
+}
+
+function hitTest(x: number, y: number) {
+  for (const editor of editors.values()) {
+    const hit = editor.hit(x, y);
+    if (hit) return { editor, ...hit };
+  }
+  return undefined;
+}
+
+/** Drafts the site restores into an editor nobody has focused yet, and editors that went away. */
+function watchPage(): void {
+  const selector = hostSelector(site);
+  let timer = 0;
+  const sweep = () => {
+    timer = 0;
+    if (!extensionAlive()) return shutDown();
+    for (const [host, editor] of editors) {
+      if (!host.isConnected) {
+        editor.detach();
+        editors.delete(host);
+        if (active === editor) {
+          active = undefined;
+          badge.hide();
+        }
+      }
+    }
+    for (const host of document.querySelectorAll<HTMLElement>(selector)) {
+      const text = host instanceof HTMLTextAreaElement ? host.value : host.textContent;
+      if (text && text.trim() && !editors.has(host)) editorFor(host);
+    }
+  };
+  // Busy pages mutate constantly; a sweep four times a second is plenty for drafts.
+  new MutationObserver(() => {
+    timer ||= window.setTimeout(sweep, 250);
+  }).observe(document, { childList: true, subtree: true });
+  sweep();
+}
+
+/** After the extension is updated or removed this script is orphaned: leave the page as it was. */
+function shutDown(): void {
+  for (const editor of editors.values()) editor.detach();
+  editors.clear();
+  badge.hide();
+  card.close(false);
+}
+
+listen();
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", watchPage, { once: true });
+} else {
+  watchPage();
+}

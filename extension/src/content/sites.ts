@@ -1,0 +1,140 @@
+// What we know about each site's compose boxes, kept as data (sites.md). Selectors use test ids,
+// roles, ARIA and editor-library markers; never visible button text or hashed class names.
+// Localised labels are data too: Facebook's comment boxes are recognised by their aria-label.
+
+export type SubmitKey = "ctrl-enter" | "enter" | "none";
+
+export interface SurfaceProfile {
+  /** Stable name, used in tests and (later) in settings. */
+  name: string;
+  /** Matches the editing host: the contenteditable root or the textarea. */
+  host: string;
+  /** The host must also sit inside an element matching this. */
+  within?: string;
+  /** The host's aria-label or aria-placeholder starts with one of these (any language). */
+  labels?: string[];
+  /** The smallest ancestor that holds both the editor and its submit control. */
+  container: string;
+  /** The submit controls, searched inside `container`. */
+  submit: string;
+  /** Submit controls are recognised by aria-label (localised data) where nothing else is stable. */
+  submitLabels?: string[];
+  /** The keyboard shortcut that posts from this surface. */
+  key: SubmitKey;
+}
+
+export interface SiteProfile {
+  hosts: string[];
+  /** Tried in order: the first profile that matches classifies the editor. */
+  surfaces: SurfaceProfile[];
+}
+
+const FACEBOOK_COMMENT_LABELS = [
+  "Comment as", "Reply to", "Write a comment", "Write a reply", "Write a public comment",
+  "Reageer als", "Reageren als", "Antwoord", "Schrijf een reactie", "Schrijf een antwoord",
+  "Commenter en tant que", "Répondre à", "Écrivez un commentaire", "Écrire un commentaire",
+];
+
+export const SITES: SiteProfile[] = [
+  {
+    hosts: ["x.com", "twitter.com", "mobile.x.com", "mobile.twitter.com"],
+    surfaces: [
+      {
+        name: "x-chat",
+        host: 'textarea[data-testid="dm-composer-textarea"]',
+        container: 'form, [data-testid="dm-composer-form"], [data-testid="DmActivityContainer"]',
+        submit: '[data-testid="dm-composer-send-button"]',
+        key: "enter",
+      },
+      {
+        name: "x-dm-legacy",
+        host: '[data-testid="dmComposerTextInput"]',
+        container: 'aside, [data-testid="DmActivityContainer"]',
+        submit: '[data-testid="dmComposerSendButton"]',
+        key: "enter",
+      },
+      {
+        name: "x-mobile",
+        host: 'textarea',
+        within: '[data-testid^="tweetTextarea_"]',
+        container: '[role="dialog"], main',
+        submit: '[data-testid="tweetButton"], [data-testid="tweetButtonInline"]',
+        key: "ctrl-enter",
+      },
+      {
+        name: "x-compose",
+        host: '[data-testid^="tweetTextarea_"][role="textbox"], .public-DraftEditor-content',
+        // A reply or the modal composer is its own region; the home box is the primary column.
+        container: '[role="dialog"], [data-testid="inline_reply_offscreen"], [data-testid="primaryColumn"], main',
+        submit: '[data-testid="tweetButton"], [data-testid="tweetButtonInline"]',
+        key: "ctrl-enter",
+      },
+    ],
+  },
+  {
+    hosts: ["www.linkedin.com"],
+    surfaces: [
+      {
+        name: "li-comment-v1",
+        host: ".ql-editor",
+        within: ".comments-comment-box__form, .comments-comment-texteditor",
+        container: "form, .comments-comment-box",
+        submit: '[class*="comments-comment-box__submit-button"]',
+        key: "none",
+      },
+      {
+        name: "li-comment-v2",
+        host: '[contenteditable="true"]',
+        within: '[data-testid="ui-core-tiptap-text-editor-wrapper"]',
+        container: '[componentkey^="commentBox-"], [data-view-name="comment-box"]',
+        submit: '[data-view-name="comment-post"], [data-view-name="comment-reply-post"]',
+        key: "none",
+      },
+      {
+        name: "li-messaging",
+        host: ".msg-form__contenteditable",
+        container: "form.msg-form, form",
+        submit: ".msg-form__send-button",
+        key: "none",
+      },
+      {
+        name: "li-share",
+        host: ".ql-editor",
+        container: '[role="dialog"], .share-box, body',
+        submit: ".share-actions__primary-action",
+        key: "none",
+      },
+    ],
+  },
+  {
+    hosts: ["www.facebook.com", "web.facebook.com"],
+    surfaces: [
+      {
+        name: "fb-comment",
+        host: '[data-lexical-editor="true"]',
+        labels: FACEBOOK_COMMENT_LABELS,
+        container: "form",
+        submit: '#focused-state-composer-submit [role="button"]',
+        key: "enter",
+      },
+      {
+        name: "fb-composer",
+        host: '[data-lexical-editor="true"]',
+        within: '[role="dialog"]',
+        container: '[role="dialog"]',
+        // The two-step flow: "Next" leads to a settings dialog holding the final "Post".
+        submit: '[role="button"][aria-label]',
+        submitLabels: ["Post", "Next", "Plaatsen", "Volgende", "Publier", "Suivant"],
+        key: "none",
+      },
+    ],
+  },
+];
+
+/** Editor families recognised on any supported site, for compose boxes no profile knows yet. */
+export const GENERIC_HOSTS =
+  '.public-DraftEditor-content, [data-lexical-editor="true"], .ql-editor, .ProseMirror, [contenteditable="true"][role="textbox"]';
+
+export function siteFor(hostname: string): SiteProfile | undefined {
+  return SITES.find((s) => s.hosts.includes(hostname));
+}

@@ -1,0 +1,77 @@
+// Our own UI (cards, badge, textarea overlays) lives in one closed shadow root attached to <html>,
+// outside every editor and every React root, so the page can neither restyle nor reach into it.
+
+let root: ShadowRoot | undefined;
+
+const STYLES = `
+:host { all: initial; }
+* { box-sizing: border-box; }
+.card {
+  position: fixed; margin: 0; inset: auto; max-width: min(420px, calc(100vw - 16px));
+  max-height: min(70vh, 560px); overflow: auto; padding: 12px 14px 10px;
+  background: #fff; color: #1b1b1b; border: 1px solid #c7c7c7; border-left: 4px solid #b26b00;
+  border-radius: 8px; box-shadow: 0 6px 24px rgba(0,0,0,.18);
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+}
+.card[data-severity="block"] { border-left-color: #c00018; }
+.card[data-severity="info"] { border-left-color: #1f6feb; }
+.card h2 { font-size: 13px; margin: 0 0 8px; color: #444; font-weight: 600; }
+.item + .item { border-top: 1px solid #e3e3e3; margin-top: 10px; padding-top: 10px; }
+.sev { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase;
+  letter-spacing: .03em; color: #7a4a00; margin-bottom: 2px; }
+.item[data-severity="block"] .sev { color: #a00014; }
+.item[data-severity="info"] .sev { color: #1a56b8; }
+.message { font-weight: 600; margin: 0 0 6px; }
+.phrase { font-style: italic; color: #444; margin: 0 0 6px; }
+.clause { margin: 6px 0; }
+.ref { font-weight: 600; }
+.doc { color: #555; font-size: 12px; }
+blockquote { margin: 4px 0 8px; padding: 6px 10px; background: #f4f6f9; border-left: 3px solid #154273;
+  font-size: 13px; white-space: pre-line; }
+dt { font-weight: 600; margin-top: 4px; }
+dd { margin: 0 0 4px; }
+.actions { display: flex; gap: 8px; justify-content: flex-end; margin-top: 8px; }
+button { font: inherit; font-size: 13px; padding: 4px 10px; border-radius: 6px; border: 1px solid #8a8a8a;
+  background: #fff; color: #1b1b1b; cursor: pointer; }
+button:focus-visible { outline: 3px solid #154273; outline-offset: 1px; }
+.badge {
+  position: fixed; min-width: 24px; height: 24px; padding: 0 6px; border-radius: 12px; border: 0;
+  background: #b26b00; color: #fff; font: 700 12px/24px system-ui, sans-serif; text-align: center;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); pointer-events: auto;
+}
+.badge[data-severity="block"] { background: #c00018; }
+.badge[data-severity="info"] { background: #1f6feb; }
+.badge[hidden] { display: none; }
+.mirror { position: fixed; pointer-events: none; overflow: hidden; color: transparent;
+  white-space: pre-wrap; overflow-wrap: break-word; }
+.mirror mark { color: transparent; border-radius: 2px; }
+.mirror mark[data-severity="warn"] { background: rgba(255,182,18,.35); text-decoration: underline wavy #b26b00; }
+.mirror mark[data-severity="block"] { background: rgba(208,2,27,.18); text-decoration: underline wavy #c00018; }
+.mirror mark[data-severity="info"] { background: transparent; text-decoration: underline dotted #1f6feb; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+`;
+
+export function uiRoot(): ShadowRoot {
+  if (root && root.host.isConnected) return root;
+  const host = document.createElement("postwacht-ui");
+  host.style.cssText = "position:fixed;top:0;left:0;width:0;height:0;z-index:2147483647;";
+  root = host.attachShadow({ mode: "closed" });
+  // A constructed sheet, not a <style> element: it is not subject to the page's style-src.
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(STYLES);
+  root.adoptedStyleSheets = [sheet];
+  document.documentElement.append(host);
+  return root;
+}
+
+/** Creates an element with text content only: policy texts are never parsed as HTML. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const c of children) e.append(typeof c === "string" ? document.createTextNode(c) : c);
+  return e;
+}

@@ -1,0 +1,69 @@
+// The messages between the content script and the service worker that hosts the engine.
+// Post text crosses this boundary only inside the browser, never to the network.
+
+export type Severity = "info" | "warn" | "block";
+export type Lang = "nl" | "fr" | "en";
+export type Localized = Partial<Record<Lang, string>>;
+
+/** One finding, as the wasm engine returns it: offsets in UTF-16 code units. */
+export interface Finding {
+  rule: string;
+  category: string;
+  severity: Severity;
+  clauses: string[];
+  start: number;
+  end: number;
+  confidence: number;
+  text: string;
+}
+
+export interface DocumentView {
+  id: string;
+  title: string;
+  organisation: string;
+  language: Lang;
+  url?: string;
+}
+
+export interface ClauseView {
+  id: string;
+  document: string;
+  reference: string;
+  title: Localized;
+  text: string;
+  explanation: Localized;
+  advice: Localized;
+}
+
+export interface RuleView {
+  id: string;
+  category: string;
+  severity: Severity;
+  clauses: string[];
+  message: Localized;
+}
+
+export interface PolicyView {
+  id: string;
+  version: number;
+  organisation: string;
+  documents: DocumentView[];
+  clauses: ClauseView[];
+  rules: RuleView[];
+}
+
+/** Identifies the active policy, so a content script knows when its cached view is stale. */
+export interface PolicyStamp {
+  id: string;
+  version: number;
+}
+
+export type Request =
+  | { type: "scan"; text: string }
+  | { type: "policy" };
+
+export type ScanReply =
+  | { ok: true; findings: Finding[]; policy: PolicyStamp; micros: number }
+  | { ok: false; error: string };
+
+export type PolicyReply = { ok: true; policy: PolicyView } | { ok: false; error: string };
