@@ -48,13 +48,37 @@ ensure_chromium() {
 
 build_wasm() {
   ensure_wasm_toolchain
-  say "building the engine for the browser (wasm32, release)"
-  cargo build --release -p postwacht-wasm --target wasm32-unknown-unknown
+  say "building the engine for the browser (wasm32, profile wasm: size-tuned release)"
+  cargo build --profile wasm -p postwacht-wasm --target wasm32-unknown-unknown
   mkdir -p dist/wasm
   wasm-bindgen --target web --remove-name-section --out-dir dist/wasm \
-    target/wasm32-unknown-unknown/release/postwacht_wasm.wasm
+    target/wasm32-unknown-unknown/wasm/postwacht_wasm.wasm
+}
+
+wasm_size() {
   local wasm=dist/wasm/postwacht_wasm_bg.wasm
   say "wasm size: $(wc -c < "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip"
+}
+
+ensure_node() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    say "installing nodejs and npm (apt-get) for the extension build"
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed apt-get install -y -qq nodejs npm
+  fi
+  # npm ci when the lockfile changed since the last install (or nothing is installed yet).
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "npm ci (esbuild, TypeScript, playwright-core, web-ext, editor libraries for fixtures)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+build_extension() {
+  build_wasm
+  ensure_node
+  ensure_python
+  say "bundling the extension into dist/chromium and dist/firefox"
+  node extension/build.mjs
 }
 
 ensure_python() {
@@ -73,7 +97,7 @@ build() {
   ensure_rust_components
   say "building the workspace (release)"
   cargo build --release --workspace
-  build_wasm
+  build_extension
 }
 
 demo() {
@@ -100,6 +124,14 @@ run_tests() {
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test -p postwacht-wasm --target wasm32-unknown-unknown
+  build_extension
+  say "type-checking the extension (tsc)"
+  npx --no-install tsc --noEmit -p .
+  say "web-ext lint of dist/firefox"
+  npx --no-install web-ext lint --source-dir dist/firefox --self-hosted --warnings-as-errors
+  say "end-to-end tests: Debian Chromium with dist/chromium on fixture pages of X, LinkedIn, Facebook"
+  node tests/fixtures/build.mjs
+  node --test --test-concurrency=1 tests/e2e/
   ensure_python
   say "pack sources: clauses verbatim from docs/codes-of-conduct, translations complete"
   python3 crates/engine/packs/check_clauses.py
@@ -113,7 +145,7 @@ run_tests() {
 }
 
 case "${1:-build}" in
-  build) build; demo ;;
-  test) run_tests; say "all tests passed" ;;
+  build) build; demo; wasm_size ;;
+  test) run_tests; wasm_size; say "all tests passed" ;;
   *) echo "usage: ./build.sh [test]" >&2; exit 2 ;;
 esac
