@@ -14,7 +14,7 @@ export class Badge {
 
   private ensure(): void {
     if (this.button?.isConnected) return;
-    this.button = el("button", { type: "button", class: "badge", hidden: "", "data-postwacht": "badge" });
+    this.button = el("button", { type: "button", class: "badge", hidden: "", "data-postwacht": "badge", "aria-keyshortcuts": "Alt+Shift+W" });
     this.button.addEventListener("click", () => this.onOpen(this.button!));
     this.live = el("div", { class: "sr-only", role: "status", "aria-live": "polite" });
     uiRoot().append(this.button, this.live);

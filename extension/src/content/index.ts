@@ -50,10 +50,14 @@ function openCard(
   options: { list?: boolean; focus?: boolean },
   returnTo?: HTMLElement,
 ): void {
+  // Keyboard users come back to where they were typing.
+  const caret = options.focus ? saveCaret(editor.host) : undefined;
   const handlers = {
     ignore: (f: (typeof findings)[number]) => editor.ignore(f),
     closed: (hadFocus: boolean) => {
-      if (hadFocus) (returnTo ?? editor.host).focus();
+      if (!hadFocus) return;
+      if (returnTo) returnTo.focus();
+      else caret?.();
     },
   };
   // Show at once (with what we know) and fill in the clause texts when the policy arrives.
@@ -64,6 +68,29 @@ function openCard(
     () => undefined,
   );
   card.show(findings, undefined, anchor, handlers, options);
+}
+
+/** Remembers the caret in an editor; the returned function focuses the editor and puts it back. */
+function saveCaret(host: HTMLElement): () => void {
+  if (host instanceof HTMLTextAreaElement) {
+    const { selectionStart, selectionEnd } = host;
+    return () => {
+      host.focus({ preventScroll: true });
+      host.setSelectionRange(selectionStart, selectionEnd);
+    };
+  }
+  const selection = getSelection();
+  const range = selection && selection.rangeCount > 0 && host.contains(selection.anchorNode)
+    ? selection.getRangeAt(0).cloneRange()
+    : undefined;
+  return () => {
+    host.focus({ preventScroll: true });
+    if (range && host.contains(range.startContainer)) {
+      const now = getSelection();
+      now?.removeAllRanges();
+      now?.addRange(range);
+    }
+  };
 }
 
 function listen(): void {
@@ -96,13 +123,28 @@ function listen(): void {
       }
     });
   }, opts);
+  // Leaving the document (into another frame, or out of the window) sends no more mousemoves.
+  document.addEventListener("mouseout", (e) => {
+    if (e.relatedTarget === null && hovered && card.open) {
+      hovered = false;
+      card.close(false);
+    }
+  }, opts);
   document.addEventListener("click", (e) => {
     const hit = hitTest(e.clientX, e.clientY);
     if (hit && !card.showing(hit.findings)) openCard(hit.editor, hit.findings, hit.rect, {});
   }, opts);
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && card.open) card.close(false);
-  }, opts);
+    if (e.key === "Escape" && card.open) card.close(true);
+    // Alt+Shift+W ("wacht") from inside an editor opens its list of findings, focus in it.
+    if (e.altKey && e.shiftKey && e.code === "KeyW" && !e.ctrlKey && !e.metaKey) {
+      const editor = editorFor(e.composedPath()[0] ?? e.target);
+      if (editor && editor.findings.length > 0) {
+        e.preventDefault();
+        openCard(editor, editor.findings, editor.anchor(), { list: true, focus: true });
+      }
+    }
+  }, { capture: true });
 
   let layoutFrame = 0;
   const relayout = () => {
