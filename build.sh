@@ -118,6 +118,17 @@ run_tests() {
   cargo clippy --workspace --all-targets -- -D warnings
   say "cargo test --workspace"
   cargo test --workspace
+  ensure_python
+  say "pack sources: clauses verbatim from docs/codes-of-conduct, translations complete"
+  python3 crates/engine/packs/check_clauses.py
+  say "development corpus: labels, composition and identifier checksums"
+  python3 tests/corpus/check_corpus.py tests/corpus/dev.jsonl
+  say "rule examples of every embedded pack"
+  cargo build --release -p postwacht-cli
+  for pack in $(./target/release/postwacht packs | cut -f1); do
+    ./target/release/postwacht policy test --pack "$pack" --min-examples 3
+  done
+
   ensure_wasm_toolchain
   ensure_chromium
   say "wasm tests in headless Chromium (wasm-bindgen-test)"
@@ -129,19 +140,11 @@ run_tests() {
   npx --no-install tsc --noEmit -p .
   say "web-ext lint of dist/firefox"
   npx --no-install web-ext lint --source-dir dist/firefox --self-hosted --warnings-as-errors
-  say "end-to-end tests: Debian Chromium with dist/chromium on fixture pages of X, LinkedIn, Facebook"
+  tests/e2e/ensure-firefox.sh
+  say "end-to-end tests: dist/chromium in Debian Chromium, dist/firefox in firefox-esr, on fixture pages"
   node tests/fixtures/build.mjs
-  node --test --test-concurrency=1 tests/e2e/
-  ensure_python
-  say "pack sources: clauses verbatim from docs/codes-of-conduct, translations complete"
-  python3 crates/engine/packs/check_clauses.py
-  say "development corpus: labels, composition and identifier checksums"
-  python3 tests/corpus/check_corpus.py tests/corpus/dev.jsonl
-  say "rule examples of every embedded pack"
-  cargo build --release -p postwacht-cli
-  for pack in $(./target/release/postwacht packs | cut -f1); do
-    ./target/release/postwacht policy test --pack "$pack" --min-examples 3
-  done
+  # One browser at a time: two cores, and each test file starts its own.
+  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
 }
 
 case "${1:-build}" in

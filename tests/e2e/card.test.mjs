@@ -79,4 +79,20 @@ describe('card and badge', () => {
     assert.equal(await page.evaluate(() => window.__fixture.editors.home.modelText()), `${TEXT}!`);
     await page.close();
   });
+
+  test('nothing is scanned while an IME composition is open', async () => {
+    page = await context.newPage();
+    await gotoFixture(page, PAGES.xHome);
+    await page.evaluate(() => window.__fixture.editors.home.root().focus());
+    await page.keyboard.type('Dit memo is ');
+    const cdp = await context.newCDPSession(page);
+    // An input method composing the word: the text is in the DOM but not yet committed.
+    await cdp.send('Input.imeSetComposition', { text: 'vertrouwelijk', selectionStart: 13, selectionEnd: 13 });
+    await page.waitForTimeout(400);
+    assert.deepEqual(await highlightedTexts(page), [], 'no highlight mid-composition');
+    await cdp.send('Input.insertText', { text: 'vertrouwelijk' });
+    await eventually(async () => JSON.stringify(await highlightedTexts(page)) === '["vertrouwelijk"]' || highlightedTexts(page), 'the highlight once committed');
+    await cdp.detach();
+    await page.close();
+  });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  PAGES, gotoFixture, launchBrowser, launchWithExtension, openLinkedInSharebox, routeFixtures,
+  PAGES, gotoFixture, launchBrowser, launchWithExtension, openLinkedInSharebox, routeFixtures, withLang,
 } from './serve.mjs';
 import {
   DIST_CHROMIUM, badgeState, cardContents, defaultPolicy, eventually, highlightedTexts, mirrorMarks,
@@ -33,6 +33,9 @@ const SURFACES = [
   { name: 'linkedin-messaging', url: PAGES.linkedinFeed, editor: 'messaging', newline: 'Shift+Enter' },
   { name: 'facebook-composer', url: PAGES.facebookHome, editor: 'composer', open: '[aria-label="Create a post"] [role="button"]', paragraphs: '\n\n' },
   { name: 'facebook-comment', url: PAGES.facebookHome, editor: 'comment', newline: 'Shift+Enter' },
+  // Dutch-labelled pages: nothing may depend on English labels.
+  { name: 'facebook-comment-nl', url: withLang(PAGES.facebookHome, 'nl'), editor: 'comment', newline: 'Shift+Enter' },
+  { name: 'x-home-nl', url: withLang(PAGES.xHome, 'nl'), editor: 'home' },
 ];
 
 const expectedPhrases = (text) => oracle(text).map((f) => f.text);
