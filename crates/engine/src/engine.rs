@@ -164,25 +164,25 @@ impl Engine {
     /// of one rule are merged into one, and a finding inside another finding of the same
     /// category and at least its severity is left out (it would say the same thing twice).
     pub fn scan_with(&self, text: &str, options: &ScanOptions) -> Result<Vec<Finding>, ScanError> {
+        self.check_length(text)?;
+        let spans = self.raw_spans(text, options);
+        Ok(self.findings(text, self.without_nested(spans)))
+    }
+
+    fn check_length(&self, text: &str) -> Result<(), ScanError> {
         if text.len() > self.limits.max_text_bytes {
             return Err(ScanError::TextTooLong {
                 given: text.len(),
                 limit: self.limits.max_text_bytes,
             });
         }
-        let spans = self.raw_spans(text, options);
-        Ok(self.findings(text, self.without_nested(spans)))
+        Ok(())
     }
 
     /// Every rule's own findings, none left out for repeating another rule: what a rule's
     /// examples are checked against.
     pub(crate) fn scan_each_rule(&self, text: &str) -> Result<Vec<Finding>, ScanError> {
-        if text.len() > self.limits.max_text_bytes {
-            return Err(ScanError::TextTooLong {
-                given: text.len(),
-                limit: self.limits.max_text_bytes,
-            });
-        }
+        self.check_length(text)?;
         let spans = self.raw_spans(text, &ScanOptions::default());
         Ok(self.findings(text, spans))
     }
