@@ -131,14 +131,13 @@ function documentFor(site, url) {
   return null;
 }
 
-function langFor(request, url, fallback) {
+function langFor(referer, url, fallback) {
   const q = url.searchParams.get('lang');
   if (q) return q === 'nl' ? 'nl' : 'en';
   // Same-origin frames (LinkedIn's /preload/ iframe) follow the embedding page.
-  const ref = request.headers().referer;
-  if (ref) {
+  if (referer) {
     try {
-      const r = new URL(ref);
+      const r = new URL(referer);
       if (r.host === url.host && r.searchParams.get('lang')) return r.searchParams.get('lang') === 'nl' ? 'nl' : 'en';
     } catch {
       /* ignore */
@@ -148,80 +147,108 @@ function langFor(request, url, fallback) {
 }
 
 /**
+ * The whole fixture build in memory (relative path -> Buffer), built first if missing. Read
+ * up front: a rebuild while the tests run cannot then serve a mix of two builds.
+ */
+export async function loadFixtures() {
+  await ensureBuilt();
+  return loadDist();
+}
+
+/** The fixture site serving `url` ('x', 'linkedin', 'facebook'), or undefined: refuse it. */
+export function siteFor(url) {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  return u.protocol === 'https:' ? HOSTS[u.hostname] : undefined;
+}
+
+/**
+ * What the fixture server answers, whatever carries the request (Playwright routes, the
+ * Firefox test's TLS proxy). `files` comes from loadFixtures(); `request` is
+ * { url, method = 'GET', referer, postData }; `log` ({ requests, blocked, cspReports,
+ * notFound }) is appended to. Returns { status, headers, body }, or null for a URL outside
+ * the fixture hosts (the caller refuses it; it is logged as blocked).
+ */
+export function fixtureResponse(files, { url, method = 'GET', referer, postData }, { lang = 'en', log } = {}) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    log?.blocked.push(url);
+    return null;
+  }
+  const site = siteFor(u);
+  if (!site) {
+    log?.blocked.push(url);
+    return null;
+  }
+  log?.requests.push(url);
+
+  if (u.pathname === '/csp-report') {
+    let body = postData || '';
+    try {
+      body = JSON.parse(body);
+    } catch {
+      /* keep the raw text */
+    }
+    log?.cspReports.push(body);
+    return { status: 204, headers: {}, body: '' };
+  }
+  if (u.pathname === '/favicon.ico') return { status: 204, headers: {}, body: '' };
+
+  if (u.pathname.startsWith('/_fixture/')) {
+    const name = path.basename(u.pathname);
+    const rel = `_fixture/${name}`;
+    if (!files.has(rel)) {
+      log?.notFound.push(url);
+      return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': TYPES[path.extname(name)] || 'application/octet-stream', 'cache-control': 'no-store' },
+      body: files.get(rel),
+    };
+  }
+
+  const doc = documentFor(site, u);
+  const page = doc && `pages/${doc}.${langFor(referer, u, lang)}.html`;
+  if (!doc || !files.has(page) || method !== 'GET') {
+    log?.notFound.push(url);
+    return {
+      status: 404,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP },
+      body: '<!DOCTYPE html><title>Not found</title><h1>Not found</h1>',
+    };
+  }
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': CSP,
+      'x-frame-options': 'SAMEORIGIN',
+      'cache-control': 'no-store',
+    },
+    body: files.get(page),
+  };
+}
+
+/**
  * Install the fixture routes on a Playwright BrowserContext.
  * Options: lang ('en' | 'nl', default 'en'; a `?lang=` query on the page URL wins).
  * Returns a live log: { requests: [url], blocked: [url], cspReports: [report], unrouted: [url] }.
  */
 export async function routeFixtures(context, { lang = 'en' } = {}) {
-  await ensureBuilt();
-  // Read the whole build (~2 MB) up front: a rebuild while the tests run cannot
-  // then serve a mix of two builds or hit a missing file.
-  const cache = await loadDist();
-  const load = async (rel) => cache.get(rel);
+  const files = await loadFixtures();
   const log = { requests: [], blocked: [], cspReports: [], notFound: [] };
 
   await context.route('**/*', async (route) => {
     const request = route.request();
-    let url;
-    try {
-      url = new URL(request.url());
-    } catch {
-      log.blocked.push(request.url());
-      return route.abort('blockedbyclient');
-    }
-    const site = url.protocol === 'https:' ? HOSTS[url.hostname] : undefined;
-    if (!site) {
-      log.blocked.push(request.url());
-      return route.abort('blockedbyclient');
-    }
-    log.requests.push(request.url());
-
-    if (url.pathname === '/csp-report') {
-      let body = request.postData() || '';
-      try {
-        body = JSON.parse(body);
-      } catch {
-        /* keep the raw text */
-      }
-      log.cspReports.push(body);
-      return route.fulfill({ status: 204, body: '' });
-    }
-    if (url.pathname === '/favicon.ico') return route.fulfill({ status: 204, body: '' });
-
-    if (url.pathname.startsWith('/_fixture/')) {
-      const name = path.basename(url.pathname);
-      const rel = `_fixture/${name}`;
-      if (!cache.has(rel)) {
-        log.notFound.push(request.url());
-        return route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' });
-      }
-      return route.fulfill({
-        status: 200,
-        headers: { 'content-type': TYPES[path.extname(name)] || 'application/octet-stream', 'cache-control': 'no-store' },
-        body: await load(rel),
-      });
-    }
-
-    const doc = documentFor(site, url);
-    const page = doc && `pages/${doc}.${langFor(request, url, lang)}.html`;
-    if (!doc || !cache.has(page) || request.method() !== 'GET') {
-      log.notFound.push(request.url());
-      return route.fulfill({
-        status: 404,
-        headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP },
-        body: '<!DOCTYPE html><title>Not found</title><h1>Not found</h1>',
-      });
-    }
-    return route.fulfill({
-      status: 200,
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': CSP,
-        'x-frame-options': 'SAMEORIGIN',
-        'cache-control': 'no-store',
-      },
-      body: await load(page),
-    });
+    const response = fixtureResponse(
+      files,
+      { url: request.url(), method: request.method(), referer: request.headers().referer, postData: request.postData() },
+      { lang, log },
+    );
+    if (!response) return route.abort('blockedbyclient');
+    return route.fulfill(response);
   });
   return log;
 }

@@ -51,7 +51,7 @@ pub use error::{Location, PolicyError, Problem, ProblemKind, ScanError};
 pub use examples::{ExampleFailure, ExampleKind};
 pub use limits::Limits;
 pub use model::{
-    Bundle, Category, Clause, DetectorKind, Document, Examples, Lang, Localized, Matcher,
+    Bundle, Category, Clause, DetectorKind, Document, Examples, Gate, Lang, Localized, Matcher,
     NearGroup, Rule, Severity, Unless,
 };
 pub use text::LineIndex;

@@ -27,6 +27,8 @@ struct RawBundle {
     rules: Vec<Value>,
     #[serde(default)]
     lists: std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    gate: crate::model::Gate,
 }
 
 /// Parses bundle JSON. Problems inside documents, clauses and rules are collected and returned
@@ -80,6 +82,7 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<(Bundle, Vec<Proble
         clauses,
         rules,
         lists: raw.lists,
+        gate: raw.gate,
     };
     Ok((bundle, problems))
 }
@@ -175,6 +178,29 @@ pub(crate) fn validate(bundle: &Bundle, problems: &mut Vec<Problem>) {
     }
     if bundle.organisation.trim().is_empty() {
         report(Location::Bundle, "organisation", ProblemKind::Empty);
+    }
+    let gate = &bundle.gate;
+    for (field, given, min, max) in [
+        (
+            "gate.cooldown_seconds",
+            gate.cooldown_seconds,
+            0,
+            crate::model::Gate::MAX_COOLDOWN_SECONDS,
+        ),
+        (
+            "gate.reason_min_chars",
+            gate.reason_min_chars,
+            1,
+            crate::model::Gate::MAX_REASON_CHARS,
+        ),
+    ] {
+        if !(min..=max).contains(&given) {
+            report(
+                Location::Bundle,
+                field,
+                ProblemKind::OutOfRange { given, min, max },
+            );
+        }
     }
     if bundle.languages.is_empty() {
         report(Location::Bundle, "languages", ProblemKind::Empty);

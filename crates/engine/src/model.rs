@@ -415,6 +415,41 @@ pub struct Bundle {
     /// words", "sarcasm markers") written once and shared by many rules.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub lists: std::collections::BTreeMap<String, Vec<String>>,
+    /// How the extension's pre-submit gate treats findings.
+    #[serde(default)]
+    pub gate: Gate,
+}
+
+/// The pre-submit gate's settings: what a user may do when a post has findings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Gate {
+    /// Whether a post with a `block` finding may be posted anyway, after the user types a reason
+    /// (kept locally with the time and rule ids, never the post text).
+    pub block_override: bool,
+    /// The shortest reason accepted for such an override, in characters.
+    pub reason_min_chars: u64,
+    /// Seconds before "post anyway" unlocks when a reply has an `offensive` or
+    /// `employer-criticism` finding (Assen: avoid the temptation to react impulsively); 0 is off.
+    pub cooldown_seconds: u64,
+}
+
+impl Gate {
+    /// The longest cool-down a policy may ask for: long enough to calm down, short enough that
+    /// nobody learns to work around the extension.
+    pub const MAX_COOLDOWN_SECONDS: u64 = 120;
+    /// The longest reason a policy may require.
+    pub const MAX_REASON_CHARS: u64 = 200;
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate {
+            block_override: false,
+            reason_min_chars: 10,
+            cooldown_seconds: 0,
+        }
+    }
 }
 
 impl Bundle {

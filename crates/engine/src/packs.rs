@@ -245,6 +245,9 @@ struct PackMeta {
     /// Severity by category id or rule id (a rule id wins).
     #[serde(default)]
     severity: BTreeMap<String, Severity>,
+    /// The pre-submit gate's settings.
+    #[serde(default)]
+    gate: crate::model::Gate,
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &str, json: &str) -> Result<T, PackError> {
@@ -363,6 +366,7 @@ fn assemble(sources: &Sources, name: &str) -> Result<Bundle, PackError> {
         clauses,
         rules,
         lists: lists(sources)?,
+        gate: meta.gate,
     })
 }
 

@@ -262,3 +262,32 @@ fn arbitrary_json_never_panics() {
         assert!(Engine::from_json(text).is_err(), "{text:.20}");
     }
 }
+
+#[test]
+fn gate_settings_out_of_range_name_their_field() {
+    let mut bundle = bundle_with(json!([rule(
+        "r",
+        json!({"type": "phrases", "phrases": ["x"]})
+    )]));
+    bundle["gate"] =
+        json!({"block_override": true, "reason_min_chars": 0, "cooldown_seconds": 3600});
+    let found = problems(bundle.clone());
+    for (field, given, max) in [
+        ("gate.cooldown_seconds", 3600, 120),
+        ("gate.reason_min_chars", 0, 200),
+    ] {
+        assert!(
+            found.iter().any(|p| p.1 == field
+                && p.2
+                    == ProblemKind::OutOfRange {
+                        given,
+                        min: if given == 0 { 1 } else { 0 },
+                        max
+                    }),
+            "{field} in {found:?}"
+        );
+    }
+    bundle["gate"] = json!({"cool_down": 5});
+    let err = postwacht_engine::Engine::from_json(&bundle.to_string()).unwrap_err();
+    assert!(err.to_string().contains("gate"), "{err}");
+}

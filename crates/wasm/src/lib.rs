@@ -113,6 +113,7 @@ struct PolicyView<'a> {
     documents: &'a [postwacht_engine::Document],
     clauses: &'a [postwacht_engine::Clause],
     rules: Vec<RuleView<'a>>,
+    gate: &'a postwacht_engine::Gate,
 }
 
 impl<'a> PolicyView<'a> {
@@ -137,6 +138,7 @@ impl<'a> PolicyView<'a> {
                     message: &r.message,
                 })
                 .collect(),
+            gate: &bundle.gate,
         }
     }
 }

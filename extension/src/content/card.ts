@@ -3,7 +3,8 @@
 // shadow root; opened by hovering or clicking a highlighted phrase, or from the badge's list.
 
 import type { Finding, PolicyView } from "../shared/protocol";
-import { pick, t } from "./i18n";
+import { explain } from "./explain";
+import { t } from "./i18n";
 import { el, uiRoot } from "./ui-root";
 
 export interface CardHandlers {
@@ -79,35 +80,7 @@ export class Card {
   }
 
   private item(f: Finding, policy: PolicyView | undefined, withPhrase: boolean): HTMLElement {
-    const rule = policy?.rules.find((r) => r.id === f.rule);
-    const item = el("article", { class: "item", "data-severity": f.severity, "data-rule": f.rule });
-    item.append(el("span", { class: "sev" }, t(`severity_${f.severity}`)));
-    item.append(el("p", { class: "message" }, rule ? pick(rule.message) : f.rule));
-    if (withPhrase) item.append(el("p", { class: "phrase" }, `“${f.text}”`));
-    if (!policy) item.append(el("p", {}, t("cardLoading")));
-    for (const id of f.clauses) {
-      const clause = policy?.clauses.find((c) => c.id === id);
-      if (!clause) continue;
-      const doc = policy!.documents.find((d) => d.id === clause.document);
-      const title = pick(clause.title);
-      item.append(
-        el(
-          "div",
-          { class: "clause", "data-clause": clause.id },
-          el("span", { class: "ref" }, `${clause.reference}${title ? ` · ${title}` : ""}`),
-          el("blockquote", { lang: doc?.language ?? "nl" }, clause.text),
-          el(
-            "dl",
-            {},
-            el("dt", {}, t("cardWhy")),
-            el("dd", {}, pick(clause.explanation)),
-            el("dt", {}, t("cardAdvice")),
-            el("dd", {}, pick(clause.advice)),
-          ),
-          doc ? el("div", { class: "doc" }, `${t("cardSource")}: ${doc.title} (${doc.organisation})`) : "",
-        ),
-      );
-    }
+    const item = explain(f, policy, withPhrase ? el("p", { class: "phrase" }, `“${f.text}”`) : undefined);
     const ignore = el(
       "button",
       { type: "button", "data-action": "ignore", title: t("cardIgnoreHint") },

@@ -70,6 +70,45 @@ export class Editor {
     });
   }
 
+  /** The editor's text right now (the gate reads it before the site can clear the box). */
+  readNow(): string {
+    return this.read().text;
+  }
+
+  /** Are the current findings those of exactly this text? */
+  settledFor(text: string): boolean {
+    return this.text === text && !this.error && this.flat?.text === text;
+  }
+
+  /** Scans `text` now, whatever the schedule; for a submit that came before the last scan. */
+  scanNow(text: string): Promise<Finding[]> {
+    return new Promise((resolve, reject) => {
+      // Its own owner: a scheduled scan of this editor must not replace this one.
+      this.client.scan({}, text, (_text, result) => {
+        if (result instanceof Error) reject(result);
+        else resolve(result.findings.filter((f) => !this.ignored.has(ignoreKey(f))));
+      });
+    });
+  }
+
+  /** Focuses the editor with the caret at the start of `finding` (for "Edit post"). */
+  caretTo(finding: Finding | undefined): void {
+    this.host.focus({ preventScroll: false });
+    if (!finding) return;
+    if (this.host instanceof HTMLTextAreaElement) {
+      this.host.setSelectionRange(finding.start, finding.start);
+      return;
+    }
+    const flat = this.read();
+    const range = rangeFor(flat, finding.start, finding.end);
+    if (!range) return;
+    range.collapse(true);
+    const selection = getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+    range.startContainer.parentElement?.scrollIntoView({ block: "nearest" });
+  }
+
   private read(): Flat {
     if (this.ref.textarea) {
       return { text: (this.host as HTMLTextAreaElement).value, nodes: [], offsets: [] };

@@ -6,6 +6,7 @@ import { Badge } from "./badge";
 import { Card } from "./card";
 import { Editor } from "./editor";
 import { EngineClient, extensionAlive } from "./engine-client";
+import { Gate } from "./gate";
 import { Highlights } from "./highlights";
 import { siteFor } from "./sites";
 import { classify, editingHost, hostSelector } from "./surfaces";
@@ -35,7 +36,17 @@ function editorFor(target: EventTarget | null): Editor | undefined {
   return editor;
 }
 
+const gate = new Gate({
+  site,
+  client,
+  editorFor: (host) => editorFor(host),
+  lastActive: () => active,
+});
+
 function onChanged(editor: Editor): void {
+  // Fetch the clause texts as soon as there is something to explain: the card and the gate's
+  // dialog then open at once.
+  if (editor.findings.length > 0) client.policy().catch(() => undefined);
   if (editor === active || !active) {
     active = editor;
     badge.update(editor.host, editor.findings);
@@ -204,6 +215,7 @@ function shutDown(): void {
   card.close(false);
 }
 
+gate.install();
 listen();
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", watchPage, { once: true });

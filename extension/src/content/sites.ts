@@ -21,6 +21,8 @@ export interface SurfaceProfile {
   submitLabels?: string[];
   /** The keyboard shortcut that posts from this surface. */
   key: SubmitKey;
+  /** A reply to someone (cool-down applies): always, or when the host is inside this selector. */
+  reply?: true | string;
 }
 
 export interface SiteProfile {
@@ -68,6 +70,7 @@ export const SITES: SiteProfile[] = [
         container: '[role="dialog"], [data-testid="inline_reply_offscreen"], [data-testid="primaryColumn"], main',
         submit: '[data-testid="tweetButton"], [data-testid="tweetButtonInline"]',
         key: "ctrl-enter",
+        reply: '[data-testid="inline_reply_offscreen"], [role="dialog"]:has(article[data-testid="tweet"])',
       },
     ],
   },
@@ -81,6 +84,7 @@ export const SITES: SiteProfile[] = [
         container: "form, .comments-comment-box",
         submit: '[class*="comments-comment-box__submit-button"]',
         key: "none",
+        reply: true,
       },
       {
         name: "li-comment-v2",
@@ -89,6 +93,7 @@ export const SITES: SiteProfile[] = [
         container: '[componentkey^="commentBox-"], [data-view-name="comment-box"]',
         submit: '[data-view-name="comment-post"], [data-view-name="comment-reply-post"]',
         key: "none",
+        reply: true,
       },
       {
         name: "li-messaging",
@@ -116,6 +121,7 @@ export const SITES: SiteProfile[] = [
         container: "form",
         submit: '#focused-state-composer-submit [role="button"]',
         key: "enter",
+        reply: true,
       },
       {
         name: "fb-composer",
@@ -134,6 +140,13 @@ export const SITES: SiteProfile[] = [
 /** Editor families recognised on any supported site, for compose boxes no profile knows yet. */
 export const GENERIC_HOSTS =
   '.public-DraftEditor-content, [data-lexical-editor="true"], .ql-editor, .ProseMirror, [contenteditable="true"][role="textbox"]';
+
+/** A selector for a profile's editing hosts, `within` included (every pair of alternatives). */
+export function hostSelectorOf(p: SurfaceProfile): string {
+  if (!p.within) return p.host;
+  const split = (sel: string) => sel.split(",").map((x) => x.trim());
+  return split(p.within).flatMap((w) => split(p.host).map((h) => `${w} ${h}`)).join(", ");
+}
 
 export function siteFor(hostname: string): SiteProfile | undefined {
   return SITES.find((s) => s.hosts.includes(hostname));

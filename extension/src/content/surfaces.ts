@@ -2,7 +2,7 @@
 // describes it. Resolved from the event's own target, never by a page-wide query (X can show two
 // `tweetTextarea_0` at once).
 
-import { GENERIC_HOSTS, type SiteProfile, type SurfaceProfile } from "./sites";
+import { GENERIC_HOSTS, hostSelectorOf, type SiteProfile, type SurfaceProfile } from "./sites";
 
 export interface SurfaceRef {
   host: HTMLElement;
@@ -43,6 +43,6 @@ function matches(host: HTMLElement, p: SurfaceProfile): boolean {
 
 /** Every host selector of a site, to find pre-filled drafts among added nodes. */
 export function hostSelector(site: SiteProfile | undefined): string {
-  const own = site?.surfaces.map((s) => (s.within ? `${s.within} ${s.host}` : s.host)) ?? [];
+  const own = site?.surfaces.map(hostSelectorOf) ?? [];
   return [...own, GENERIC_HOSTS].join(", ");
 }

@@ -48,6 +48,29 @@ button:focus-visible { outline: 3px solid #154273; outline-offset: 1px; }
 .mirror mark[data-severity="warn"] { background: rgba(255,182,18,.35); text-decoration: underline wavy #b26b00; }
 .mirror mark[data-severity="block"] { background: rgba(208,2,27,.18); text-decoration: underline wavy #c00018; }
 .mirror mark[data-severity="info"] { background: transparent; text-decoration: underline dotted #1f6feb; }
+dialog.gate {
+  width: min(560px, calc(100vw - 24px)); max-height: calc(100vh - 48px); overflow: hidden; padding: 18px 20px 14px;
+  border: 0; border-top: 5px solid #154273; border-radius: 10px; background: #fff; color: #1b1b1b;
+  box-shadow: 0 12px 48px rgba(0,0,0,.35); font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+}
+dialog.gate::backdrop { background: rgba(0,0,0,.45); }
+dialog.gate h2 { font-size: 19px; margin: 0 0 4px; color: #154273; }
+dialog.gate .question { margin: 0 0 12px; font-style: italic; }
+/* Title, question and buttons stay in view; only the findings scroll. */
+dialog.gate[open] { display: flex; flex-direction: column; }
+dialog.gate .findings { display: grid; gap: 10px; overflow: auto; min-height: 0; flex: 1 1 auto;
+  border-top: 1px solid #e3e3e3; border-bottom: 1px solid #e3e3e3; padding: 8px 2px; }
+dialog.gate .phrase { font-style: normal; background: #fafafa; border: 1px solid #e3e3e3; border-radius: 6px; padding: 4px 8px; }
+dialog.gate .phrase mark { background: rgba(255,182,18,.45); color: inherit; }
+dialog.gate .item[data-severity="block"] .phrase mark { background: rgba(208,2,27,.22); }
+dialog.gate .blocked { color: #a00014; font-weight: 600; }
+dialog.gate .reason-label { display: block; margin-top: 10px; font-size: 13px; }
+dialog.gate textarea { width: 100%; font: inherit; margin-top: 4px; }
+dialog.gate .hint { font-size: 12px; color: #555; margin: 4px 0 0; }
+dialog.gate .actions { margin-top: 14px; }
+dialog.gate button { font-size: 14px; padding: 6px 14px; }
+dialog.gate button.primary { background: #154273; color: #fff; border-color: #154273; }
+dialog.gate button:disabled { opacity: .5; cursor: not-allowed; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 `;
 

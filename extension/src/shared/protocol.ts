@@ -43,6 +43,13 @@ export interface RuleView {
   message: Localized;
 }
 
+/** What the pre-submit gate lets a user do (the bundle's `gate` settings). */
+export interface Gate {
+  block_override: boolean;
+  reason_min_chars: number;
+  cooldown_seconds: number;
+}
+
 export interface PolicyView {
   id: string;
   version: number;
@@ -50,6 +57,7 @@ export interface PolicyView {
   documents: DocumentView[];
   clauses: ClauseView[];
   rules: RuleView[];
+  gate: Gate;
 }
 
 /** Identifies the active policy, so a content script knows when its cached view is stale. */

@@ -1,0 +1,138 @@
+// The pre-submit dialog: a modal <dialog> in our closed shadow root (top layer, focus trapped,
+// Escape = back to editing). It lists each finding in context and offers what policy allows.
+
+import type { Finding, Gate, PolicyView } from "../shared/protocol";
+import { explain } from "./explain";
+import { t } from "./i18n";
+import { el, uiRoot } from "./ui-root";
+
+export type Outcome = { kind: "edit" } | { kind: "post"; reason?: string } | { kind: "retry" };
+
+export interface DialogInput {
+  text: string;
+  findings: Finding[];
+  policy: PolicyView | undefined;
+  /** Cool-down before "Post anyway" unlocks, in seconds (0: none). */
+  cooldown: number;
+}
+
+const CONTEXT = 40;
+
+/** Shows the dialog; resolves with what the user chose. Only one dialog at a time. */
+export function ask(input: DialogInput): Promise<Outcome> {
+  const gate: Gate = input.policy?.gate ?? { block_override: false, reason_min_chars: 10, cooldown_seconds: 0 };
+  const blocking = input.findings.some((f) => f.severity === "block");
+  const mayPost = !blocking || gate.block_override;
+  const dialog = el("dialog", { class: "gate", "data-postwacht": "gate", "aria-labelledby": "pw-gate-title" });
+  dialog.append(
+    el("h2", { id: "pw-gate-title" }, t("gateTitle")),
+    el("p", { class: "question" }, t("gateQuestion")),
+  );
+  const list = el("div", { class: "findings" });
+  for (const f of input.findings) list.append(explain(f, input.policy, inContext(input.text, f)));
+  dialog.append(list);
+
+  const actions = el("div", { class: "actions" });
+  const edit = el("button", { type: "button", "data-action": "edit", class: "primary" }, t("gateEdit"));
+  actions.append(edit);
+  let reason: HTMLTextAreaElement | undefined;
+  let post: HTMLButtonElement | undefined;
+  if (!mayPost) {
+    dialog.append(el("p", { class: "blocked", role: "note" }, t("gateBlocked")));
+  } else {
+    post = el("button", { type: "button", "data-action": "post" }, t("gatePostAnyway"));
+    if (blocking) {
+      reason = el("textarea", { id: "pw-reason", rows: "2", "data-postwacht": "reason", "aria-describedby": "pw-reason-hint" });
+      dialog.append(
+        el("label", { for: "pw-reason", class: "reason-label" }, t("gateReasonLabel")),
+        reason,
+        el("p", { id: "pw-reason-hint", class: "hint" }, t("gateReasonHint", String(gate.reason_min_chars))),
+      );
+    }
+    actions.append(post);
+  }
+  dialog.append(actions);
+
+  return new Promise<Outcome>((resolve) => {
+    let timer = 0;
+    let remaining = input.cooldown;
+    const countdown = el("p", { class: "hint", "data-postwacht": "cooldown", "aria-live": "polite" });
+    const update = () => {
+      if (!post) return;
+      const reasonOk = !reason || reason.value.trim().length >= gate.reason_min_chars;
+      post.disabled = remaining > 0 || !reasonOk;
+      countdown.textContent = remaining > 0 ? t("gateCooldown", String(remaining)) : "";
+    };
+    if (post && remaining > 0) {
+      actions.before(countdown);
+      timer = window.setInterval(() => {
+        remaining -= 1;
+        if (remaining <= 0) clearInterval(timer);
+        update();
+      }, 1000);
+    }
+    reason?.addEventListener("input", update);
+    update();
+
+    const finish = (outcome: Outcome) => {
+      clearInterval(timer);
+      dialog.close();
+      dialog.remove();
+      resolve(outcome);
+    };
+    edit.addEventListener("click", () => finish({ kind: "edit" }));
+    post?.addEventListener("click", () => finish({ kind: "post", reason: reason?.value.trim() }));
+    // Escape: back to editing, like the default button.
+    dialog.addEventListener("cancel", (e) => {
+      e.preventDefault();
+      finish({ kind: "edit" });
+    });
+    uiRoot().append(dialog);
+    dialog.showModal();
+    edit.focus();
+  });
+}
+
+/** Shown while a submit waits for a scan, or when the scan failed; the post stays held. */
+export function askAfterError(message: string): Promise<Outcome> {
+  const dialog = el("dialog", { class: "gate", "data-postwacht": "gate", "aria-labelledby": "pw-gate-title" });
+  const edit = el("button", { type: "button", "data-action": "edit", class: "primary" }, t("gateEdit"));
+  const retry = el("button", { type: "button", "data-action": "retry" }, t("gateRetry"));
+  const post = el("button", { type: "button", "data-action": "post" }, t("gatePostAnyway"));
+  dialog.append(
+    el("h2", { id: "pw-gate-title" }, t("gateTitle")),
+    el("p", { class: "blocked", role: "alert" }, t("gateError")),
+    el("p", { class: "hint" }, message),
+    el("div", { class: "actions" }, edit, retry, post),
+  );
+  return new Promise((resolve) => {
+    const finish = (outcome: Outcome) => {
+      dialog.close();
+      dialog.remove();
+      resolve(outcome);
+    };
+    edit.addEventListener("click", () => finish({ kind: "edit" }));
+    retry.addEventListener("click", () => finish({ kind: "retry" }));
+    post.addEventListener("click", () => finish({ kind: "post" }));
+    dialog.addEventListener("cancel", (e) => {
+      e.preventDefault();
+      finish({ kind: "edit" });
+    });
+    uiRoot().append(dialog);
+    dialog.showModal();
+    edit.focus();
+  });
+}
+
+/** "…words before **phrase** words after…" from the text as it was when the user posted. */
+function inContext(text: string, f: Finding): HTMLElement {
+  const from = Math.max(0, f.start - CONTEXT);
+  const to = Math.min(text.length, f.end + CONTEXT);
+  return el(
+    "p",
+    { class: "phrase" },
+    `${from > 0 ? "…" : ""}${text.slice(from, f.start)}`,
+    el("mark", {}, text.slice(f.start, f.end)),
+    `${text.slice(f.end, to)}${to < text.length ? "…" : ""}`,
+  );
+}
