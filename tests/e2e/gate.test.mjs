@@ -251,4 +251,25 @@ describe('the pre-submit gate', () => {
       }
     }
   });
+
+  test('a post the engine could not check is held, and the dialog says so', async () => {
+    const s = SURFACES[3]; // X Chat
+    const page = await context.newPage();
+    const frame = await openSurface(page, s);
+    // Longer than any post (and than Postwacht checks): it cannot be checked.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Input.insertText', { text: 'bla '.repeat(52_000) });
+    await cdp.detach();
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    let d;
+    await eventually(async () => (d = await gateDialog(page, frame))?.open === true || d, 'the dialog', { timeout: 15000 });
+    assert.deepEqual(d.actions.map((a) => a.action), ['edit', 'retry', 'post']);
+    const said = await inShadow(page, frame, (root) => root.querySelector('[data-postwacht=gate] [role=alert]').textContent);
+    assert.match(said, /niet controleren/);
+    assert.deepEqual((await fixture(frame, s)).submissions, [], 'held, not let through silently');
+    await press(page, frame, 'post');
+    await eventually(async () => (await fixture(frame, s)).submissions.length === 1, 'the chosen submission', { timeout: 15000 });
+    await page.close();
+  });
 });

@@ -8,6 +8,12 @@ import type { Highlights } from "./highlights";
 import { Mirror } from "./mirror";
 import type { SurfaceRef } from "./surfaces";
 
+/**
+ * Longer texts are not posts (X allows 25,000 characters at most, Facebook about 63,000): they
+ * are not sent to the engine on every keystroke, and the gate says it could not check them.
+ */
+export const MAX_CHECKED_CHARS = 200_000;
+
 export interface Painted {
   finding: Finding;
   /** Null for a textarea (the mirror draws it) or a finding no text node holds. */
@@ -82,6 +88,7 @@ export class Editor {
 
   /** Scans `text` now, whatever the schedule; for a submit that came before the last scan. */
   scanNow(text: string): Promise<Finding[]> {
+    if (text.length > MAX_CHECKED_CHARS) return Promise.reject(new Error(tooLong(text.length)));
     return new Promise((resolve, reject) => {
       // Its own owner: a scheduled scan of this editor must not replace this one.
       this.client.scan({}, text, (_text, result) => {
@@ -123,6 +130,13 @@ export class Editor {
     if (flat.text.trim() === "") {
       this.ignored.clear(); // a cleared editor is a new post
       this.apply(flat.text, { findings: [], policy: { id: "", version: 0 } });
+      return;
+    }
+    if (flat.text.length > MAX_CHECKED_CHARS) {
+      this.error = new Error(tooLong(flat.text.length));
+      this.painted = [];
+      this.highlights.clear(this);
+      this.events.changed(this);
       return;
     }
     this.client.scan(this, flat.text, (text, result) => {
@@ -216,6 +230,10 @@ export class Editor {
     this.mirror?.destroy();
     this.painted = [];
   }
+}
+
+function tooLong(chars: number): string {
+  return `${chars} characters: longer than the ${MAX_CHECKED_CHARS} Postwacht checks`;
 }
 
 function ignoreKey(f: Finding): string {
