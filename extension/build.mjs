@@ -35,7 +35,10 @@ await Promise.all([
   build({ ...common, entryPoints: [join(src, "src/background/index.ts")], format: "esm", outfile: join(staging, "background.js") }),
   // Content scripts are classic scripts.
   build({ ...common, entryPoints: [join(src, "src/content/index.ts")], format: "iife", outfile: join(staging, "content.js") }),
+  build({ ...common, entryPoints: [join(src, "src/pages/popup.ts"), join(src, "src/pages/options.ts")], format: "esm", outdir: staging }),
 ]);
+for (const page of ["popup.html", "options.html", "pages.css"]) cpSync(join(src, "src/pages", page), join(staging, page));
+cpSync(join(src, "managed_schema.json"), join(staging, "managed_schema.json"));
 cpSync(join(src, "src/content.css"), join(staging, "content.css"));
 cpSync(join(src, "_locales"), join(staging, "_locales"), { recursive: true });
 mkdirSync(join(staging, "icons"));

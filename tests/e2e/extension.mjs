@@ -82,11 +82,13 @@ export async function inShadow(page, frame, fn, arg = null) {
       const shadow = host.shadowRoots?.[0];
       if (!shadow) continue;
       const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: shadow.backendNodeId });
-      const { result } = await cdp.send('Runtime.callFunctionOn', {
+      const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', {
         objectId: object.objectId,
         functionDeclaration: `function () { if (this.ownerDocument.defaultView.location.href !== ${JSON.stringify(frameUrl)}) return undefined; return (${fn})(this, ${JSON.stringify(arg)}); }`,
         returnByValue: true,
+        awaitPromise: true,
       });
+      if (exceptionDetails) throw new Error(`in our shadow root: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
       if (result.value !== undefined) return result.value;
     }
     return undefined;

@@ -242,6 +242,8 @@ export async function routeFixtures(context, { lang = 'en' } = {}) {
 
   await context.route('**/*', async (route) => {
     const request = route.request();
+    // The extension's own pages (popup, options) load their own files: not network traffic.
+    if (request.url().startsWith('chrome-extension://')) return route.continue();
     const response = fixtureResponse(
       files,
       { url: request.url(), method: request.method(), referer: request.headers().referer, postData: request.postData() },

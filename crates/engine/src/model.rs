@@ -432,6 +432,8 @@ pub struct Gate {
     /// Seconds before "post anyway" unlocks when a reply has an `offensive` or
     /// `employer-criticism` finding (Assen: avoid the temptation to react impulsively); 0 is off.
     pub cooldown_seconds: u64,
+    /// Categories a user may switch off in the extension's options (the others always report).
+    pub adjustable: Vec<Category>,
 }
 
 impl Gate {
@@ -448,6 +450,7 @@ impl Default for Gate {
             block_override: false,
             reason_min_chars: 10,
             cooldown_seconds: 0,
+            adjustable: Vec::new(),
         }
     }
 }

@@ -2,14 +2,19 @@
 // in a content script, so the engine lives here and content scripts message it (toolchain notes).
 // The worker may be stopped at any moment; everything here is rebuilt lazily on the next message.
 
-import init, { Engine } from "../../../dist/wasm/postwacht_wasm.js";
-import type { PolicyStamp, PolicyView } from "../shared/protocol";
+import init, { Engine, builtInPacks } from "../../../dist/wasm/postwacht_wasm.js";
+import type { Finding, PackInfo, PolicySource, PolicyStamp, PolicyView } from "../shared/protocol";
+import { readEffective } from "../shared/settings";
 
 const DEFAULT_PACK = "overheid";
 
 export interface Active {
   engine: Engine;
   stamp: PolicyStamp;
+  source: PolicySource;
+  pack: string;
+  /** Categories the user switched off that the policy lets them switch off. */
+  off: Set<string>;
   /** Built on first request: the documents, clauses and messages cards display. */
   view?: PolicyView;
 }
@@ -25,7 +30,7 @@ function loadWasm(): Promise<unknown> {
 /** The engine for the configured policy; the built-in default pack when nothing is configured. */
 export function activeEngine(): Promise<Active> {
   active ??= build().catch((error: unknown) => {
-    // Do not cache a failure: the next message tries again (e.g. after a transient fetch error).
+    // Do not cache a failure: the next message tries again.
     active = undefined;
     throw error;
   });
@@ -34,16 +39,31 @@ export function activeEngine(): Promise<Active> {
 
 async function build(): Promise<Active> {
   await loadWasm();
-  const { pack } = await chrome.storage.local.get("pack");
+  const settings = await readEffective();
   let engine: Engine;
+  let pack = settings.pack ?? DEFAULT_PACK;
   try {
-    engine = typeof pack === "string" ? Engine.fromPack(pack) : Engine.withDefaultPolicy();
+    engine = Engine.fromPack(pack);
   } catch {
     // An unknown pack name (say, from an older version's settings) must not leave the user
     // unprotected: fall back to the default policy.
-    engine = Engine.fromPack(DEFAULT_PACK);
+    pack = DEFAULT_PACK;
+    engine = Engine.fromPack(pack);
   }
-  return { engine, stamp: { id: engine.id, version: engine.version } };
+  const view = engine.policy() as PolicyView;
+  const adjustable = new Set(view.gate.adjustable);
+  const off = new Set(settings.disabledCategories.filter((c) => adjustable.has(c)));
+  return { engine, stamp: { id: engine.id, version: engine.version }, source: "built-in", pack, off, view };
+}
+
+export function scan(a: Active, text: string): Finding[] {
+  const findings = a.engine.scan(text, undefined) as Finding[];
+  return a.off.size === 0 ? findings : findings.filter((f) => !a.off.has(f.category));
+}
+
+export async function packs(): Promise<PackInfo[]> {
+  await loadWasm();
+  return builtInPacks() as PackInfo[];
 }
 
 /** Forget the engine, so the next request compiles the newly configured policy. */

@@ -2,7 +2,7 @@
 // the list of findings, plus a polite live region so screen readers hear when findings appear.
 
 import type { Finding } from "../shared/protocol";
-import { t } from "./i18n";
+import { t } from "../shared/i18n";
 import { el, uiRoot } from "./ui-root";
 
 export class Badge {

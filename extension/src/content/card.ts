@@ -4,7 +4,7 @@
 
 import type { Finding, PolicyView } from "../shared/protocol";
 import { explain } from "./explain";
-import { t } from "./i18n";
+import { t } from "../shared/i18n";
 import { el, uiRoot } from "./ui-root";
 
 export interface CardHandlers {

@@ -3,7 +3,7 @@
 
 import type { Finding, Gate, PolicyView } from "../shared/protocol";
 import { explain } from "./explain";
-import { t } from "./i18n";
+import { t } from "../shared/i18n";
 import { el, uiRoot } from "./ui-root";
 
 export type Outcome = { kind: "edit" } | { kind: "post"; reason?: string } | { kind: "retry" };
@@ -20,7 +20,7 @@ const CONTEXT = 40;
 
 /** Shows the dialog; resolves with what the user chose. Only one dialog at a time. */
 export function ask(input: DialogInput): Promise<Outcome> {
-  const gate: Gate = input.policy?.gate ?? { block_override: false, reason_min_chars: 10, cooldown_seconds: 0 };
+  const gate: Gate = input.policy?.gate ?? { block_override: false, reason_min_chars: 10, cooldown_seconds: 0, adjustable: [] };
   const blocking = input.findings.some((f) => f.severity === "block");
   const mayPost = !blocking || gate.block_override;
   const dialog = el("dialog", { class: "gate", "data-postwacht": "gate", "aria-labelledby": "pw-gate-title" });

@@ -71,6 +71,12 @@ export class EngineClient {
     this.cache.set(text, result);
   }
 
+  /** Forget cached results and the policy view (the settings or the policy changed). */
+  reset(): void {
+    this.cache.clear();
+    this.policyView = undefined;
+  }
+
   /** The documents, clauses and messages for cards; fetched once per policy. */
   policy(): Promise<PolicyView> {
     this.policyView ??= send<PolicyReply>({ type: "policy" }).then((reply) => {

@@ -3,8 +3,17 @@
 // source document. Text only: policy texts are never parsed as HTML.
 
 import type { Finding, PolicyView } from "../shared/protocol";
-import { pick, t } from "./i18n";
+import { pick, t } from "../shared/i18n";
 import { el } from "./ui-root";
+
+/** Opens the clause in the popup's code-of-conduct view, in a tab. */
+function readMore(id: string): HTMLElement {
+  const button = el("button", { type: "button", class: "link", "data-action": "read-clause" }, t("cardReadClause"));
+  button.addEventListener("click", () => {
+    chrome.runtime.sendMessage({ type: "openClause", id }).catch(() => undefined);
+  });
+  return button;
+}
 
 export function explain(f: Finding, policy: PolicyView | undefined, phrase?: Node): HTMLElement {
   const rule = policy?.rules.find((r) => r.id === f.rule);
@@ -33,6 +42,7 @@ export function explain(f: Finding, policy: PolicyView | undefined, phrase?: Nod
           el("dd", {}, pick(clause.advice)),
         ),
         doc ? el("div", { class: "doc" }, `${t("cardSource")}: ${doc.title} (${doc.organisation})`) : "",
+        readMore(clause.id),
       ),
     );
   }

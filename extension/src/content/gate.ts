@@ -25,6 +25,8 @@ export class Gate {
   /** Texts the user chose to post anyway, per editor: released submits pass untouched. */
   private approved = new WeakMap<HTMLElement, string>();
   private busy = false;
+  /** Off while Postwacht is paused on this site. */
+  enabled = true;
 
   constructor(private readonly deps: GateDeps) {}
 
@@ -107,6 +109,7 @@ export class Gate {
    * text is read first: Facebook clears a comment box right after Enter.
    */
   private decide(e: Event, editor: Editor, release: () => void): void {
+    if (!this.enabled) return;
     const text = editor.readNow();
     if (text.trim() === "") return;
     if (this.approved.get(editor.host) === text) return;

@@ -8,6 +8,8 @@ import { Editor } from "./editor";
 import { EngineClient, extensionAlive } from "./engine-client";
 import { Gate } from "./gate";
 import { Highlights } from "./highlights";
+import { setLang } from "../shared/i18n";
+import { onSettingsChanged, readEffective, siteState, type Effective } from "../shared/settings";
 import { siteFor } from "./sites";
 import { classify, editingHost, hostSelector } from "./surfaces";
 
@@ -17,6 +19,9 @@ const highlights = new Highlights();
 const editors = new Map<HTMLElement, Editor>();
 const card = new Card();
 let active: Editor | undefined;
+/** False while Postwacht is paused on this site (by the user or the administrator). */
+let running = true;
+let showBadge = true;
 
 const badge = new Badge((button) => {
   if (!active || active.findings.length === 0) return;
@@ -24,6 +29,7 @@ const badge = new Badge((button) => {
 });
 
 function editorFor(target: EventTarget | null): Editor | undefined {
+  if (!running) return undefined;
   const host = editingHost(target);
   if (!host) return undefined;
   let editor = editors.get(host);
@@ -49,7 +55,7 @@ function onChanged(editor: Editor): void {
   if (editor.findings.length > 0) client.policy().catch(() => undefined);
   if (editor === active || !active) {
     active = editor;
-    badge.update(editor.host, editor.findings);
+    if (showBadge) badge.update(editor.host, editor.findings);
   }
   if (card.open && editor === active && !card.showingAny(editor.findings)) card.close(false);
 }
@@ -110,7 +116,7 @@ function listen(): void {
     const editor = editorFor(e.composedPath()[0] ?? e.target);
     if (editor) {
       active = editor;
-      badge.update(editor.host, editor.findings);
+      if (showBadge) badge.update(editor.host, editor.findings);
     }
   }, opts);
   document.addEventListener("input", (e) => editorFor(e.composedPath()[0] ?? e.target)?.schedule(), opts);
@@ -207,6 +213,33 @@ function watchPage(): void {
   sweep();
 }
 
+function applySettings(settings: Effective): void {
+  setLang(settings.lang);
+  showBadge = settings.showBadge;
+  if (!showBadge) badge.hide();
+  // Categories or language may have changed: cached results and texts are stale.
+  client.reset();
+  running = siteState(settings, location.hostname) === "on";
+  gate.enabled = running;
+  if (!running) {
+    shutDown();
+    return;
+  }
+  for (const editor of editors.values()) editor.schedule();
+  const focused = editorFor(document.activeElement);
+  if (focused) focused.schedule();
+}
+
+/** The popup asks how many findings the editor being written in has (frames without one stay silent). */
+function answerStatus(): void {
+  chrome.runtime.onMessage.addListener((message: { type?: string }, _sender, sendResponse) => {
+    if (message?.type === "status" && active && running) {
+      sendResponse({ findings: active.findings.length });
+    }
+    return false;
+  });
+}
+
 /** After the extension is updated or removed this script is orphaned: leave the page as it was. */
 function shutDown(): void {
   for (const editor of editors.values()) editor.detach();
@@ -217,6 +250,9 @@ function shutDown(): void {
 
 gate.install();
 listen();
+answerStatus();
+readEffective().then(applySettings, () => undefined);
+onSettingsChanged(applySettings);
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", watchPage, { once: true });
 } else {

@@ -34,6 +34,7 @@ dd { margin: 0 0 4px; }
 button { font: inherit; font-size: 13px; padding: 4px 10px; border-radius: 6px; border: 1px solid #8a8a8a;
   background: #fff; color: #1b1b1b; cursor: pointer; }
 button:focus-visible { outline: 3px solid #154273; outline-offset: 1px; }
+button.link { border: 0; padding: 0; background: none; color: #154273; text-decoration: underline; font-size: 12px; }
 .badge {
   position: fixed; min-width: 24px; height: 24px; padding: 0 6px; border-radius: 12px; border: 0;
   background: #b26b00; color: #fff; font: 700 12px/24px system-ui, sans-serif; text-align: center;

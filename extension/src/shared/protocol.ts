@@ -48,11 +48,15 @@ export interface Gate {
   block_override: boolean;
   reason_min_chars: number;
   cooldown_seconds: number;
+  /** Categories a user may switch off. */
+  adjustable: string[];
 }
 
 export interface PolicyView {
   id: string;
   version: number;
+  issued: string;
+  expires?: string;
   organisation: string;
   documents: DocumentView[];
   clauses: ClauseView[];
@@ -68,10 +72,24 @@ export interface PolicyStamp {
 
 export type Request =
   | { type: "scan"; text: string }
-  | { type: "policy" };
+  | { type: "policy" }
+  | { type: "packs" }
+  | { type: "openClause"; id: string };
+
+/** Where the active policy came from. */
+export type PolicySource = "built-in";
+
+export interface PackInfo {
+  name: string;
+  description: string;
+}
 
 export type ScanReply =
   | { ok: true; findings: Finding[]; policy: PolicyStamp; micros: number }
   | { ok: false; error: string };
 
-export type PolicyReply = { ok: true; policy: PolicyView } | { ok: false; error: string };
+export type PolicyReply =
+  | { ok: true; policy: PolicyView; source: PolicySource; pack: string }
+  | { ok: false; error: string };
+
+export type PacksReply = { ok: true; packs: PackInfo[] } | { ok: false; error: string };

@@ -5,12 +5,20 @@
 import en from "../../_locales/en/messages.json";
 import fr from "../../_locales/fr/messages.json";
 import nl from "../../_locales/nl/messages.json";
-import type { Lang, Localized } from "../shared/protocol";
+import type { Lang, Localized } from "./protocol";
 
 type Catalog = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
 const CATALOGS: Record<Lang, Catalog> = { nl, fr, en };
 
+let chosen: Lang | undefined;
+
+/** The language the user chose in the options ("auto": follow the browser). */
+export function setLang(lang: "auto" | Lang): void {
+  chosen = lang === "auto" ? undefined : lang;
+}
+
 export function uiLang(): Lang {
+  if (chosen) return chosen;
   const ui = (chrome.i18n?.getUILanguage?.() ?? navigator.language).slice(0, 2).toLowerCase();
   return ui === "nl" || ui === "fr" || ui === "en" ? ui : "en";
 }
