@@ -52,7 +52,7 @@ const gateDialog = (page, frame) =>
     return {
       open: d.open,
       focused: root.activeElement?.dataset.action ?? null,
-      actions: [...d.querySelectorAll('button')].map((b) => ({ action: b.dataset.action, disabled: b.disabled })),
+      actions: [...d.querySelectorAll(':scope > .actions button')].map((b) => ({ action: b.dataset.action, disabled: b.disabled })),
       phrases: [...d.querySelectorAll('.phrase mark')].map((m) => m.textContent),
       clauses: [...d.querySelectorAll('[data-clause]')].map((c) => c.dataset.clause),
       reason: !!d.querySelector('[data-postwacht=reason]'),

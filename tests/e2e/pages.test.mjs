@@ -28,7 +28,7 @@ async function axe(page) {
  * their markup and our shadow root's style sheet are copied into a page of their own, at the
  * same size, and checked there.
  */
-async function axeOnOurUi(page, selector) {
+async function axeOnOurUi(page, selector, colorScheme = 'light') {
   const copy = await inShadow(page, page.mainFrame(), (root, selector) => ({
     html: root.querySelector(selector).outerHTML,
     css: root.adoptedStyleSheets.flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'),
@@ -36,6 +36,7 @@ async function axeOnOurUi(page, selector) {
   const probe = await page.context().newPage();
   try {
     await probe.setViewportSize(page.viewportSize());
+    await probe.emulateMedia({ colorScheme });
     await probe.setContent(`<!DOCTYPE html><html lang="nl"><head><title>copy</title><style>${copy.css}</style></head><body><main>${copy.html}</main></body></html>`);
     // A modal dialog is only modal (top layer, inert page) when shown by script.
     await probe.evaluate(() => {
@@ -121,6 +122,10 @@ describe('popup and options', () => {
     await site.mouse.click(at.x, at.y);
     await eventually(async () => (await inShadow(site, site.mainFrame(), (r) => !!r.querySelector('[data-action=read-clause]'))) === true, 'the card');
     assert.deepEqual(await axeOnOurUi(site, '[data-postwacht=card]'), [], 'axe-core on the card');
+    assert.deepEqual(await axeOnOurUi(site, '[data-postwacht=card]', 'dark'), [], 'axe-core on the card, dark');
+    await site.emulateMedia({ colorScheme: 'dark' });
+    await site.screenshot({ path: screenshotPath('card-x-home-dark') });
+    await site.emulateMedia({ colorScheme: 'light' });
     const clause = await inShadow(site, site.mainFrame(), (r) => r.querySelector('[data-clause]').dataset.clause);
     const opened = context.waitForEvent('page');
     await inShadow(site, site.mainFrame(), (r) => r.querySelector('[data-action=read-clause]').click());
@@ -141,6 +146,7 @@ describe('popup and options', () => {
     await site.keyboard.press('Control+Enter');
     await eventually(async () => (await inShadow(site, site.mainFrame(), (r) => r.querySelector('[data-postwacht=gate]')?.open)) === true, 'the dialog');
     assert.deepEqual(await axeOnOurUi(site, '[data-postwacht=gate]'), [], 'axe-core on the dialog');
+    assert.deepEqual(await axeOnOurUi(site, '[data-postwacht=gate]', 'dark'), [], 'axe-core on the dialog, dark');
     await site.emulateMedia({ colorScheme: 'dark' });
     await site.screenshot({ path: screenshotPath('gate-x-home-dark') });
     await site.close();

@@ -74,23 +74,37 @@ export function ask(input: DialogInput): Promise<Outcome> {
     reason?.addEventListener("input", update);
     update();
 
-    const finish = (outcome: Outcome) => {
+    present(dialog, edit, (outcome) => {
       clearInterval(timer);
-      dialog.close();
-      dialog.remove();
       resolve(outcome);
-    };
-    edit.addEventListener("click", () => finish({ kind: "edit" }));
-    post?.addEventListener("click", () => finish({ kind: "post", reason: reason?.value.trim() }));
-    // Escape: back to editing, like the default button.
-    dialog.addEventListener("cancel", (e) => {
-      e.preventDefault();
-      finish({ kind: "edit" });
-    });
-    uiRoot().append(dialog);
-    dialog.showModal();
-    edit.focus();
+    }, post && (() => ({ kind: "post", reason: reason?.value.trim() })));
   });
+}
+
+/**
+ * Shows a gate dialog modally with "Edit post" focused; Escape means "Edit post". `done` gets
+ * the outcome of the button pressed (each button's `data-action`, or `post()` for "post").
+ */
+function present(dialog: HTMLDialogElement, edit: HTMLButtonElement, done: (o: Outcome) => void, post?: () => Outcome): void {
+  const finish = (outcome: Outcome) => {
+    dialog.close();
+    dialog.remove();
+    done(outcome);
+  };
+  for (const button of dialog.querySelectorAll<HTMLButtonElement>(":scope > .actions button[data-action]")) {
+    const action = button.dataset.action;
+    button.addEventListener("click", () => {
+      if (action === "post") finish(post ? post() : { kind: "post" });
+      else finish({ kind: action === "retry" ? "retry" : "edit" });
+    });
+  }
+  dialog.addEventListener("cancel", (e) => {
+    e.preventDefault();
+    finish({ kind: "edit" });
+  });
+  uiRoot().append(dialog);
+  dialog.showModal();
+  edit.focus();
 }
 
 /** Shown while a submit waits for a scan, or when the scan failed; the post stays held. */
@@ -105,23 +119,7 @@ export function askAfterError(message: string): Promise<Outcome> {
     el("p", { class: "hint" }, message),
     el("div", { class: "actions" }, edit, retry, post),
   );
-  return new Promise((resolve) => {
-    const finish = (outcome: Outcome) => {
-      dialog.close();
-      dialog.remove();
-      resolve(outcome);
-    };
-    edit.addEventListener("click", () => finish({ kind: "edit" }));
-    retry.addEventListener("click", () => finish({ kind: "retry" }));
-    post.addEventListener("click", () => finish({ kind: "post" }));
-    dialog.addEventListener("cancel", (e) => {
-      e.preventDefault();
-      finish({ kind: "edit" });
-    });
-    uiRoot().append(dialog);
-    dialog.showModal();
-    edit.focus();
-  });
+  return new Promise((resolve) => present(dialog, edit, resolve));
 }
 
 /** "…words before **phrase** words after…" from the text as it was when the user posted. */

@@ -72,6 +72,22 @@ dialog.gate .actions { margin-top: 14px; }
 dialog.gate button { font-size: 14px; padding: 6px 14px; }
 dialog.gate button.primary { background: #154273; color: #fff; border-color: #154273; }
 dialog.gate button:disabled { opacity: .5; cursor: not-allowed; }
+@media (prefers-color-scheme: dark) {
+  .card, dialog.gate { background: #1d2026; color: #ececec; border-color: #44484f; }
+  .card h2, .doc, .phrase, dialog.gate .hint { color: #c4c4c4; }
+  blockquote { background: #2a2f37; border-left-color: #8fb8ff; }
+  dialog.gate h2 { color: #a9c8ff; }
+  dialog.gate .phrase { background: #23272e; border-color: #44484f; }
+  dialog.gate .phrase mark { background: #5c4600; color: #ffffff; }
+  dialog.gate .item[data-severity="block"] .phrase mark { background: #6b1a24; color: #ffffff; }
+  dialog.gate .blocked, .item[data-severity="block"] .sev { color: #ff9aa6; }
+  .sev { color: #ffcc66; }
+  .item[data-severity="info"] .sev { color: #8fb8ff; }
+  button { background: #1d2026; color: #ececec; border-color: #9a9a9a; }
+  dialog.gate button.primary { background: #8fb8ff; color: #0b1220; border-color: #8fb8ff; }
+  button.link { color: #a9c8ff; background: none; }
+  button:focus-visible { outline-color: #8fb8ff; }
+}
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 `;
 
