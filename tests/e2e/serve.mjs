@@ -236,7 +236,7 @@ export function fixtureResponse(files, { url, method = 'GET', referer, postData 
  * Options: lang ('en' | 'nl', default 'en'; a `?lang=` query on the page URL wins).
  * Returns a live log: { requests: [url], blocked: [url], cspReports: [report], unrouted: [url] }.
  */
-export async function routeFixtures(context, { lang = 'en' } = {}) {
+export async function routeFixtures(context, { lang = 'en', allow = [] } = {}) {
   const files = await loadFixtures();
   const log = { requests: [], blocked: [], cspReports: [], notFound: [] };
 
@@ -244,6 +244,11 @@ export async function routeFixtures(context, { lang = 'en' } = {}) {
     const request = route.request();
     // The extension's own pages (popup, options) load their own files: not network traffic.
     if (request.url().startsWith('chrome-extension://')) return route.continue();
+    // Origins a test serves itself (a local bundle server): let through, and log.
+    if (allow.some((origin) => request.url().startsWith(`${origin}/`))) {
+      log.requests.push(request.url());
+      return route.continue();
+    }
     const response = fixtureResponse(
       files,
       { url: request.url(), method: request.method(), referer: request.headers().referer, postData: request.postData() },

@@ -16,12 +16,28 @@ Usage:
   postwacht policy lint FILE
   postwacht policy test (FILE | --pack NAME) [--min-examples N]
   postwacht policy show [--policy FILE | --pack NAME] [--lang nl|fr|en]
-  postwacht policy build --pack NAME
+  postwacht policy export --pack NAME
+  postwacht bundle keygen --out NAME
+  postwacht bundle sign POLICY.json --key NAME.key --version N --expires YYYY-MM-DD --out SIGNED.json
+  postwacht bundle verify SIGNED.json --pubkey NAME.pub [--pubkey OTHER.pub]... [--bundle-id ID]
+                          [--min-version N] [--today YYYY-MM-DD]
   postwacht eval CORPUS.jsonl [--pack NAME | --policy FILE] [--errors] [--category ID]...
   postwacht packs
 
 Every command takes --packs-dir DIR to assemble packs from source files (a working copy of
 crates/engine/packs) instead of the ones built in.
+
+policy export prints a built-in pack as bundle JSON: the starting point for an organisation's own
+policy (`policy build` is the same command under its old name).
+
+bundle signs policies for the browser extension's managed updates. keygen writes NAME.key (the
+secret seed, mode 0600: keep it off the web server) and NAME.pub (the public key for the
+extension's policy) and prints the key id. sign sets the version and expiry, lints the policy and
+runs every rule's examples, refusing on any failure, then writes the signed envelope. verify
+checks a signed file as the extension does: a signature by one of the keys, the bundle id (by
+default the file's own), expiry (against --today, by default today's UTC date), at least
+--min-version, rules that compile and examples that pass; it prints the bundle id, version,
+expiry and key id, or the reason for refusal.
 
 eval scores a labelled corpus ({\"id\", \"text\", \"expect\": [...], \"allow\": [...]} per line): per-category
 precision and recall, micro-F1 and the false-alarm rate on benign posts. --errors lists each
@@ -31,7 +47,8 @@ check reads FILE, or standard input when FILE is `-` or absent. With --format js
 line is a JSON object {\"id\": ..., \"text\": ...} and each output line holds its findings.
 Offsets in JSON output are UTF-16 code units (start, end) and UTF-8 bytes (byte_start, byte_end).
 
-Exit status: 0 nothing found, 1 findings (or failing examples, or lint problems), 2 error.
+Exit status: 0 nothing found, 1 findings (or failing examples, or lint problems), 2 error (and
+any refusal by bundle sign or bundle verify).
 ";
 
 /// Where the policy comes from.
@@ -81,6 +98,23 @@ pub enum Command {
         only: Vec<postwacht_engine::Category>,
     },
     Packs,
+    Keygen {
+        out: PathBuf,
+    },
+    Sign {
+        policy: PathBuf,
+        key: PathBuf,
+        version: u64,
+        expires: String,
+        out: PathBuf,
+    },
+    Verify {
+        file: PathBuf,
+        pubkeys: Vec<PathBuf>,
+        bundle_id: Option<String>,
+        min_version: Option<u64>,
+        today: Option<String>,
+    },
 }
 
 /// The command, and where packs come from: the embedded sources, or `--packs-dir DIR`.
@@ -107,6 +141,14 @@ fn parse_command(
     let mut min_examples: Option<String> = None;
     let mut show_errors = false;
     let mut only: Vec<String> = Vec::new();
+    let mut out: Option<PathBuf> = None;
+    let mut key: Option<PathBuf> = None;
+    let mut bundle_version: Option<String> = None;
+    let mut expires: Option<String> = None;
+    let mut pubkeys: Vec<PathBuf> = Vec::new();
+    let mut bundle_id: Option<String> = None;
+    let mut min_version: Option<String> = None;
+    let mut today: Option<String> = None;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         let value = |parser: &mut lexopt::Parser| -> Result<String, String> {
             parser
@@ -117,7 +159,17 @@ fn parse_command(
         };
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
+            // `bundle sign --version N` is the bundle's version; elsewhere, the program's.
+            Long("version") if words.first().is_some_and(|w| w == "bundle") => {
+                bundle_version = Some(value(&mut parser)?)
+            }
             Short('V') | Long("version") => return Ok(Command::Version),
+            Long("out") => out = Some(PathBuf::from(value(&mut parser)?)),
+            Long("key") => key = Some(PathBuf::from(value(&mut parser)?)),
+            Long("expires") => expires = Some(value(&mut parser)?),
+            Long("pubkey") => pubkeys.push(PathBuf::from(value(&mut parser)?)),
+            Long("bundle-id") => bundle_id = Some(value(&mut parser)?),
+            Long("today") => today = Some(value(&mut parser)?),
             Long("pack") => pack = Some(value(&mut parser)?),
             Long("policy") => policy_file = Some(PathBuf::from(value(&mut parser)?)),
             Long("lang") => lang = Some(value(&mut parser)?),
@@ -125,6 +177,7 @@ fn parse_command(
             Long("format") => format = Some(value(&mut parser)?),
             Long("color") | Long("colour") => color = Some(value(&mut parser)?),
             Long("min-examples") => min_examples = Some(value(&mut parser)?),
+            Long("min-version") => min_version = Some(value(&mut parser)?),
             Long("errors") => show_errors = true,
             Long("packs-dir") => *packs_dir = Some(PathBuf::from(value(&mut parser)?)),
             Long("category") => only.push(value(&mut parser)?),
@@ -214,10 +267,36 @@ fn parse_command(
             policy,
             lang: lang_value,
         }),
-        ["policy", "build"] => match policy {
+        ["policy", command @ ("build" | "export")] => match policy {
             PolicySource::Pack(pack) => Ok(Command::Build { pack }),
-            PolicySource::File(_) => Err("policy build takes --pack NAME".into()),
+            PolicySource::File(_) => Err(format!("policy {command} takes --pack NAME")),
         },
+        ["bundle", "keygen"] => Ok(Command::Keygen {
+            out: out.ok_or("bundle keygen needs --out NAME")?,
+        }),
+        ["bundle", "sign", policy] => Ok(Command::Sign {
+            policy: PathBuf::from(policy),
+            key: key.ok_or("bundle sign needs --key NAME.key")?,
+            version: number(bundle_version.as_deref(), "--version")?
+                .ok_or("bundle sign needs --version N")?,
+            expires: date(
+                expires.ok_or("bundle sign needs --expires YYYY-MM-DD")?,
+                "--expires",
+            )?,
+            out: out.ok_or("bundle sign needs --out SIGNED.json")?,
+        }),
+        ["bundle", "verify", file] => {
+            if pubkeys.is_empty() {
+                return Err("bundle verify needs at least one --pubkey NAME.pub".into());
+            }
+            Ok(Command::Verify {
+                file: PathBuf::from(file),
+                pubkeys,
+                bundle_id,
+                min_version: number(min_version.as_deref(), "--min-version")?,
+                today: today.map(|d| date(d, "--today")).transpose()?,
+            })
+        }
         ["eval", corpus] => Ok(Command::Eval {
             policy,
             corpus: PathBuf::from(corpus),
@@ -235,5 +314,31 @@ fn parse_command(
             "unknown command `{}`; see `postwacht --help`",
             words.join(" ")
         )),
+    }
+}
+
+fn number(value: Option<&str>, flag: &str) -> Result<Option<u64>, String> {
+    value
+        .map(|n| {
+            n.parse()
+                .map_err(|_| format!("{flag} takes a whole number, not `{n}`"))
+        })
+        .transpose()
+}
+
+fn date(value: String, flag: &str) -> Result<String, String> {
+    let b = value.as_bytes();
+    let ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if ok {
+        Ok(value)
+    } else {
+        Err(format!("{flag} takes a date YYYY-MM-DD, not `{value}`"))
     }
 }

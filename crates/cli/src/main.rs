@@ -2,6 +2,7 @@
 //! every decision about a text or a policy is the engine's.
 
 mod args;
+mod bundle;
 mod check;
 mod eval;
 mod policy;
@@ -116,6 +117,39 @@ fn run() -> Result<ExitCode, Failure> {
             };
             eval::run(&engine, std::io::BufReader::new(file), &options, &mut out)
         }
+        Command::Keygen { out: name } => bundle::keygen(&name, &mut out),
+        Command::Sign {
+            policy,
+            key,
+            version,
+            expires,
+            out: signed,
+        } => bundle::sign(
+            &bundle::SignRequest {
+                policy: &policy,
+                key: &key,
+                version,
+                expires: &expires,
+                out: &signed,
+            },
+            &mut out,
+        ),
+        Command::Verify {
+            file,
+            pubkeys,
+            bundle_id,
+            min_version,
+            today,
+        } => bundle::verify(
+            &bundle::VerifyRequest {
+                file: &file,
+                pubkeys: &pubkeys,
+                bundle_id: bundle_id.as_deref(),
+                min_version,
+                today: today.as_deref(),
+            },
+            &mut out,
+        ),
         Command::Packs => {
             for pack in sources.list() {
                 let default = if pack.name == packs::DEFAULT_PACK {

@@ -98,6 +98,31 @@ impl EngineBuilder {
         self.finish(bundle, Vec::new())
     }
 
+    /// Parses and validates bundle JSON (shape, ids, references, dates) without compiling its
+    /// rules: the signed-bundle path checks the bundle id, expiry and version in between.
+    pub(crate) fn parse_valid(&self, json: &[u8]) -> Result<Bundle, PolicyError> {
+        let (bundle, mut problems) = load::parse(json, &self.limits)?;
+        load::validate(&bundle, &mut problems);
+        if !problems.is_empty() {
+            return Err(PolicyError::Invalid(problems));
+        }
+        Ok(bundle)
+    }
+
+    /// Compiles a bundle that passed [`EngineBuilder::parse_valid`].
+    pub(crate) fn compile_valid(&self, bundle: Bundle) -> Result<Engine, PolicyError> {
+        let mut problems = Vec::new();
+        let compiled = compile(&bundle, &self.limits, &mut problems);
+        if !problems.is_empty() {
+            return Err(PolicyError::Invalid(problems));
+        }
+        Ok(Engine {
+            bundle,
+            compiled,
+            limits: self.limits.clone(),
+        })
+    }
+
     fn finish(&self, bundle: Bundle, mut problems: Vec<Problem>) -> Result<Engine, PolicyError> {
         load::validate(&bundle, &mut problems);
         let compiled = compile(&bundle, &self.limits, &mut problems);

@@ -26,6 +26,12 @@
 //! [`ScanError`] naming the rule and field, never a panic. A caller keeps its previous engine
 //! when building a new one fails.
 //!
+//! ## Signed bundles
+//!
+//! An organisation distributes its policy as a signed envelope (DSSE, Ed25519): [`sign`] makes
+//! one, [`accept`] checks one against a [`Trust`] (keys, bundle id, version ratchet) and returns
+//! the compiled engine or a [`Rejection`] naming the check that failed. See [`signed`].
+//!
 //! ## Offsets
 //!
 //! [`Finding::start`] and [`Finding::end`] count UTF-16 code units, as browser strings do;
@@ -44,6 +50,7 @@ mod load;
 mod model;
 pub mod packs;
 mod phrase;
+pub mod signed;
 mod text;
 
 pub use engine::{Engine, EngineBuilder, Finding, ScanOptions};
@@ -54,4 +61,5 @@ pub use model::{
     Bundle, Category, Clause, DetectorKind, Document, Examples, Gate, Lang, Localized, Matcher,
     NearGroup, Rule, Severity, Unless,
 };
+pub use signed::{accept, sign, Accepted, RatchetEntry, Rejection, Trust};
 pub use text::LineIndex;

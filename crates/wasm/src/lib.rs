@@ -1,7 +1,7 @@
 //! The engine for the browser: a thin wasm-bindgen layer. Everything that decides anything lives
 //! in `postwacht-engine`; this crate only converts between JSON/JS values and engine types.
 
-use postwacht_engine::{packs, Bundle, Engine, Finding, Lang, ScanOptions};
+use postwacht_engine::{packs, signed, Bundle, Engine, Finding, Lang, ScanOptions};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -73,6 +73,125 @@ impl WasmEngine {
         // JS numbers are f64; versions are small integers, far below 2^53.
         self.engine.bundle().version as f64
     }
+}
+
+/// A signed bundle that passed every check of `acceptSignedBundle`: its facts, for the caller
+/// to store together with the raised ratchet, and its compiled engine.
+#[wasm_bindgen]
+pub struct SignedBundle {
+    accepted: signed::Accepted,
+}
+
+#[wasm_bindgen]
+impl SignedBundle {
+    /// The trusted key that signed it: raise `ratchet[keyId]` to `version` when storing it.
+    #[wasm_bindgen(getter, js_name = keyId)]
+    pub fn key_id(&self) -> String {
+        self.accepted.key_id.clone()
+    }
+
+    /// The bundle version.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> f64 {
+        // JS numbers are f64; versions are far below 2^53.
+        self.accepted.version as f64
+    }
+
+    /// Lowercase hex sha256 of the payload (the ratchet's `sha256`).
+    #[wasm_bindgen(getter)]
+    pub fn sha256(&self) -> String {
+        self.accepted.sha256.clone()
+    }
+
+    /// Issue date, `YYYY-MM-DD`.
+    #[wasm_bindgen(getter)]
+    pub fn issued(&self) -> String {
+        self.accepted.issued.clone()
+    }
+
+    /// Expiry date, `YYYY-MM-DD`.
+    #[wasm_bindgen(getter)]
+    pub fn expires(&self) -> String {
+        self.accepted.expires.clone()
+    }
+
+    /// The bundle id.
+    #[wasm_bindgen(getter, js_name = bundleId)]
+    pub fn bundle_id(&self) -> String {
+        self.accepted.bundle_id.clone()
+    }
+
+    /// The verified bundle JSON (for `new Engine(payload)` once this bundle has expired: an
+    /// expired bundle stays in use, with a warning, and is never replaced by an older one).
+    #[wasm_bindgen(getter)]
+    pub fn payload(&self) -> String {
+        self.accepted.payload.clone()
+    }
+
+    /// The compiled engine, without compiling again. Consumes this object: read the other
+    /// fields first.
+    #[wasm_bindgen(js_name = intoEngine)]
+    pub fn into_engine(self) -> WasmEngine {
+        WasmEngine {
+            engine: self.accepted.engine,
+        }
+    }
+}
+
+/// Checks a signed bundle (DSSE envelope JSON) against the policy's trusted keys (base64 raw
+/// Ed25519 public keys), bundle id and ratchet (`{"<keyid>": {"version": N, "sha256": "hex"}}`,
+/// `""` or `{}` when empty) on `today` (`YYYY-MM-DD`, UTC). Writes nothing: on success the caller
+/// stores the bundle and raises `ratchet[keyId]` together. The error's message is
+/// `kind: reason`, where kind is one of `invalid-today`, `too-large`, `envelope`,
+/// `payload-type`, `no-trusted-keys`, `unknown-key`, `bad-signature`, `payload`, `schema`,
+/// `bundle-id`, `missing-expiry`, `expired`, `rollback`, `same-version-different-content`,
+/// `rules`, `examples`, or, for the caller's own arguments, `trusted-key` and `ratchet`.
+#[wasm_bindgen(js_name = acceptSignedBundle)]
+pub fn accept_signed_bundle(
+    envelope: &str,
+    trusted_keys: Vec<String>,
+    bundle_id: &str,
+    ratchet_json: &str,
+    today: &str,
+) -> Result<SignedBundle, JsError> {
+    install_panic_hook();
+    let keys = trusted_keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            signed::decode_public_key(k)
+                .map_err(|e| JsError::new(&format!("trusted-key: trusted key {}: {e}", i + 1)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let ratchet = if ratchet_json.trim().is_empty() {
+        Default::default()
+    } else {
+        serde_json::from_str(ratchet_json).map_err(|e| {
+            JsError::new(&format!(
+                "ratchet: the stored version ratchet is not valid: {e}"
+            ))
+        })?
+    };
+    let trust = signed::Trust {
+        keys,
+        bundle_id: bundle_id.to_string(),
+        ratchet,
+    };
+    signed::accept(envelope.as_bytes(), &trust, today)
+        .map(|accepted| SignedBundle { accepted })
+        .map_err(|e| {
+            let lines: Vec<String> = match &e {
+                signed::Rejection::ExamplesFail { failures } => {
+                    failures.iter().map(ToString::to_string).collect()
+                }
+                other => other.problems().iter().map(ToString::to_string).collect(),
+            };
+            if lines.len() > 1 {
+                JsError::new(&format!("{}: {e}\n{}", e.kind(), lines.join("\n")))
+            } else {
+                JsError::new(&format!("{}: {e}", e.kind()))
+            }
+        })
 }
 
 /// The built-in packs: `[{name, description}]`, the default first.

@@ -4,7 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Reflect};
-use postwacht_wasm::{built_in_packs, WasmEngine};
+use postwacht_engine::signed;
+use postwacht_wasm::{accept_signed_bundle, built_in_packs, WasmEngine};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -112,4 +113,121 @@ fn built_in_packs_are_listed_default_first() {
     let packs = Array::from(&built_in_packs().unwrap());
     assert_eq!(packs.length(), 5);
     assert_eq!(get(&packs.get(0), "name").as_string().unwrap(), "overheid");
+}
+
+const SEED: [u8; 32] = [42; 32];
+
+fn signed_bundle(version: u64) -> String {
+    let bundle = format!(
+        r#"{{"id": "gemeente-test", "version": {version}, "issued": "2026-11-01", "expires": "2027-02-01",
+        "organisation": "Gemeente Test", "languages": ["nl"],
+        "documents": [{{"id": "d", "title": "D", "organisation": "T", "language": "nl"}}],
+        "clauses": [{{"id": "c", "document": "d", "reference": "regel 1", "title": {{"nl": "T"}},
+                     "text": "Tekst.", "explanation": {{"nl": "e"}}, "advice": {{"nl": "a"}}}}],
+        "rules": [{{"id": "geheim", "category": "confidential", "severity": "warn", "clauses": ["c"],
+                   "match": {{"type": "phrases", "phrases": ["geheim"]}}, "message": {{"nl": "m"}},
+                   "examples": {{"flag": ["dit is geheim"], "pass": ["open dag"]}}}}]}}"#
+    );
+    signed::sign(bundle.as_bytes(), &SEED)
+}
+
+fn trusted() -> Vec<String> {
+    vec![signed::encode_base64(&signed::public_key(&SEED))]
+}
+
+fn error_message(result: Result<postwacht_wasm::SignedBundle, wasm_bindgen::JsError>) -> String {
+    let error = JsValue::from(result.err().expect("the bundle is refused"));
+    get(&error, "message").as_string().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn a_signed_bundle_is_accepted_and_runs_without_compiling_again() {
+    let envelope = signed_bundle(4);
+    let accepted =
+        accept_signed_bundle(&envelope, trusted(), "gemeente-test", "", "2026-12-01").unwrap();
+    let key_id = signed::key_id(&signed::public_key(&SEED));
+    assert_eq!(accepted.key_id(), key_id);
+    assert_eq!(accepted.version(), 4.0);
+    assert_eq!(accepted.bundle_id(), "gemeente-test");
+    assert_eq!(accepted.issued(), "2026-11-01");
+    assert_eq!(accepted.expires(), "2027-02-01");
+    assert_eq!(accepted.sha256().len(), 64);
+    assert!(accepted.payload().contains("gemeente-test"));
+    let sha256 = accepted.sha256();
+    let engine = accepted.into_engine();
+    assert_eq!(engine.id(), "gemeente-test");
+    let findings = Array::from(&engine.scan("Dit is geheim", None).unwrap());
+    assert_eq!(findings.length(), 1);
+
+    // The same bundle again, with the ratchet raised to it: accepted (a re-check on start-up).
+    let ratchet = format!(r#"{{"{key_id}": {{"version": 4, "sha256": "{sha256}"}}}}"#);
+    assert!(accept_signed_bundle(
+        &envelope,
+        trusted(),
+        "gemeente-test",
+        &ratchet,
+        "2026-12-01"
+    )
+    .is_ok());
+    // An older one: refused, with a stable kind first.
+    let message = error_message(accept_signed_bundle(
+        &signed_bundle(3),
+        trusted(),
+        "gemeente-test",
+        &ratchet,
+        "2026-12-01",
+    ));
+    assert_eq!(
+        message,
+        format!("rollback: version 3 is lower than 4, the highest accepted from key {key_id}")
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_tampered_or_foreign_signed_bundle_is_refused_with_its_kind() {
+    let envelope = signed_bundle(4);
+    // One payload byte changed (the base64 of `{"id"` starts `eyJpZCI`).
+    let tampered = envelope.replacen("eyJpZCI", "eyJpZSI", 1);
+    assert_ne!(tampered, envelope);
+    let message = error_message(accept_signed_bundle(
+        &tampered,
+        trusted(),
+        "gemeente-test",
+        "{}",
+        "2026-12-01",
+    ));
+    assert!(message.starts_with("bad-signature: "), "{message}");
+
+    let message = error_message(accept_signed_bundle(
+        &envelope,
+        trusted(),
+        "another-bundle",
+        "",
+        "2026-12-01",
+    ));
+    assert!(message.starts_with("bundle-id: "), "{message}");
+    let message = error_message(accept_signed_bundle(
+        &envelope,
+        trusted(),
+        "gemeente-test",
+        "",
+        "2027-03-01",
+    ));
+    assert!(message.starts_with("expired: "), "{message}");
+    let message = error_message(accept_signed_bundle(
+        &envelope,
+        vec!["nope".into()],
+        "gemeente-test",
+        "",
+        "2026-12-01",
+    ));
+    assert!(message.starts_with("trusted-key: "), "{message}");
+    let message = error_message(accept_signed_bundle(
+        &envelope,
+        trusted(),
+        "gemeente-test",
+        "[1]",
+        "2026-12-01",
+    ));
+    assert!(message.starts_with("ratchet: "), "{message}");
 }

@@ -2,9 +2,10 @@
 // in a content script, so the engine lives here and content scripts message it (toolchain notes).
 // The worker may be stopped at any moment; everything here is rebuilt lazily on the next message.
 
-import init, { Engine, builtInPacks } from "../../../dist/wasm/postwacht_wasm.js";
+import init, { Engine, acceptSignedBundle, builtInPacks } from "../../../dist/wasm/postwacht_wasm.js";
 import type { Finding, PackInfo, PolicySource, PolicyStamp, PolicyView } from "../shared/protocol";
-import { readEffective } from "../shared/settings";
+import { readEffective, type Effective } from "../shared/settings";
+import type { StoredBundle } from "./updates";
 
 const DEFAULT_PACK = "overheid";
 
@@ -22,7 +23,7 @@ export interface Active {
 let wasmReady: Promise<unknown> | undefined;
 let active: Promise<Active> | undefined;
 
-function loadWasm(): Promise<unknown> {
+export function loadWasm(): Promise<unknown> {
   wasmReady ??= init({ module_or_path: chrome.runtime.getURL("wasm/postwacht_wasm_bg.wasm") });
   return wasmReady;
 }
@@ -40,20 +41,51 @@ export function activeEngine(): Promise<Active> {
 async function build(): Promise<Active> {
   await loadWasm();
   const settings = await readEffective();
+  const signed = await signedEngine(settings);
   let engine: Engine;
   let pack = settings.pack ?? DEFAULT_PACK;
-  try {
-    engine = Engine.fromPack(pack);
-  } catch {
-    // An unknown pack name (say, from an older version's settings) must not leave the user
-    // unprotected: fall back to the default policy.
-    pack = DEFAULT_PACK;
-    engine = Engine.fromPack(pack);
+  let source: PolicySource = "built-in";
+  if (signed) {
+    ({ engine, source } = signed);
+    pack = engine.id;
+  } else {
+    try {
+      engine = Engine.fromPack(pack);
+    } catch {
+      // An unknown pack name (say, from an older version's settings) must not leave the user
+      // unprotected: fall back to the default policy.
+      pack = DEFAULT_PACK;
+      engine = Engine.fromPack(pack);
+    }
   }
   const view = engine.policy() as PolicyView;
+  // The administrator's enforcement settings win over the bundle's own.
+  if (settings.managed.blockOverride !== undefined) view.gate.block_override = settings.managed.blockOverride;
+  if (settings.managed.cooldownSeconds !== undefined) view.gate.cooldown_seconds = settings.managed.cooldownSeconds;
   const adjustable = new Set(view.gate.adjustable);
   const off = new Set(settings.disabledCategories.filter((c) => adjustable.has(c)));
-  return { engine, stamp: { id: engine.id, version: engine.version }, source: "built-in", pack, off, view };
+  return { engine, stamp: { id: engine.id, version: engine.version }, source, pack, off, view };
+}
+
+/**
+ * The last good signed bundle, when policy names one: verified again on every start (the
+ * stored copy is only trusted as far as its signature), as of the day it was issued, so an
+ * expired bundle stays in use (with a warning) rather than falling back to older rules.
+ */
+async function signedEngine(settings: Effective): Promise<{ engine: Engine; source: PolicySource } | undefined> {
+  const m = settings.managed;
+  if (!m.bundleId || !m.trustedKeys || !(m.bundleUrl || m.inlineBundle)) return undefined;
+  const { bundleCurrent } = await chrome.storage.local.get("bundleCurrent");
+  const current = bundleCurrent as StoredBundle | undefined;
+  if (!current || current.bundleId !== m.bundleId) return undefined;
+  try {
+    const accepted = acceptSignedBundle(current.envelope, m.trustedKeys, m.bundleId, "{}", current.issued);
+    const engine = accepted.intoEngine();
+    return { engine, source: current.source === "policy" ? "admin-policy" : "downloaded" };
+  } catch {
+    // Its key is no longer trusted, say: the built-in rules apply until a new bundle arrives.
+    return undefined;
+  }
 }
 
 export function scan(a: Active, text: string): Finding[] {

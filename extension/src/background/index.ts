@@ -1,10 +1,11 @@
-// The service worker: answers scan and policy requests from content scripts and extension pages.
-// Listeners are registered synchronously at the top level, as MV3 requires, so a message that
-// wakes a stopped worker is delivered.
+// The service worker: answers scan and policy requests from content scripts and extension pages,
+// and runs the rule-update loop. Listeners are registered synchronously at the top level, as
+// MV3 requires, so an event that wakes a stopped worker is delivered.
 
-import type { PacksReply, PolicyReply, Request, ScanReply } from "../shared/protocol";
-import { refreshManaged, USER_KEYS } from "../shared/settings";
+import type { PacksReply, PolicyReply, Request, ScanReply, UpdateReply, UpdateState } from "../shared/protocol";
+import { MANAGED_IGNORED, readEffective, refreshManaged, USER_KEYS, type ManagedSettings } from "../shared/settings";
 import { activeEngine, invalidate, packs, scan } from "./engine-host";
+import { checkNow, ensureAlarm, isUpdateAlarm, type StoredBundle, type UpdateStatus } from "./updates";
 
 chrome.runtime.onMessage.addListener((message: Request, _sender, sendResponse) => {
   answer(message).then(sendResponse, (error: unknown) =>
@@ -15,14 +16,58 @@ chrome.runtime.onMessage.addListener((message: Request, _sender, sendResponse) =
 
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === "managed") void refreshManaged();
-  // A new pack or category choice: the next scan compiles the newly configured policy.
-  if (area === "local" && ("managedCache" in changes || USER_KEYS.some((k) => k in changes))) invalidate();
+  if (area !== "local") return;
+  // A new pack, category choice, policy or bundle: the next scan compiles the new rules.
+  if ("managedCache" in changes || "bundleCurrent" in changes || USER_KEYS.some((k) => k in changes)) invalidate();
+  if ("managedCache" in changes) {
+    const { oldValue, newValue } = changes.managedCache!;
+    void policyChanged(oldValue as ManagedSettings | undefined, newValue as ManagedSettings | undefined);
+  }
+});
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (isUpdateAlarm(alarm.name)) void refreshManaged().then(() => checkNow());
 });
 
 // Policy may have changed while the browser was closed; slow, so never awaited by anything.
+// Chromium can also hand over policy after start-up without a change event, so look again.
 void refreshManaged();
+for (const seconds of [10, 60]) setTimeout(() => void refreshManaged(), seconds * 1000);
+void readEffective().then(({ managed }) => ensureAlarm(managed));
 
-async function answer(message: Request): Promise<ScanReply | PolicyReply | PacksReply | { ok: true }> {
+/** A new bundle address, id or key list: check at once rather than at the next alarm. */
+async function policyChanged(before: ManagedSettings | undefined, after: ManagedSettings | undefined): Promise<void> {
+  const now = after ?? {};
+  await ensureAlarm(now);
+  const was = before ?? {};
+  const changed = (["bundleUrl", "bundleId", "inlineBundle"] as const).some((k) => was[k] !== now[k]) ||
+    JSON.stringify(was.trustedKeys) !== JSON.stringify(now.trustedKeys);
+  if (changed && (now.bundleUrl || now.inlineBundle)) await checkNow(true);
+}
+
+async function updateState(): Promise<UpdateState> {
+  const { managed } = await readEffective();
+  const stored = await chrome.storage.local.get(["updateStatus", "bundleCurrent", MANAGED_IGNORED]);
+  const status = (stored.updateStatus ?? {}) as Partial<UpdateStatus>;
+  const current = stored.bundleCurrent as StoredBundle | undefined;
+  return {
+    configured: !!(managed.bundleUrl || managed.inlineBundle),
+    bundleUrl: managed.bundleUrl,
+    lastSuccess: status.lastSuccess ?? 0,
+    lastError: status.lastError ?? null,
+    nextAttempt: status.nextAttempt ?? 0,
+    current: current && {
+      bundleId: current.bundleId,
+      version: current.version,
+      expires: current.expires,
+      acceptedAt: current.acceptedAt,
+      source: current.source,
+    },
+    ignored: (stored[MANAGED_IGNORED] ?? []) as UpdateState["ignored"],
+  };
+}
+
+async function answer(message: Request): Promise<ScanReply | PolicyReply | PacksReply | UpdateReply | { ok: true }> {
   switch (message.type) {
     case "scan": {
       const active = await activeEngine();
@@ -41,5 +86,12 @@ async function answer(message: Request): Promise<ScanReply | PolicyReply | Packs
       // "Read the full clause" from a card: the popup's code-of-conduct view, in a tab.
       await chrome.tabs.create({ url: chrome.runtime.getURL(`popup.html#clause=${encodeURIComponent(message.id)}`) });
       return { ok: true };
+    case "checkUpdates":
+      await checkNow(true);
+      return { ok: true, state: await updateState() };
+    case "updateState":
+      // Someone is looking: a good moment to see whether policy changed.
+      void refreshManaged();
+      return { ok: true, state: await updateState() };
   }
 }

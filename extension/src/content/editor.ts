@@ -53,11 +53,19 @@ export class Editor {
       this.poll = window.setInterval(() => {
         if ((this.host as HTMLTextAreaElement).value !== this.flat?.text) this.schedule();
       }, 250);
+      this.host.addEventListener("input", () => {
+        if ((this.host as HTMLTextAreaElement).value === "") this.ignored.clear();
+      });
     }
     // Editors change text without input events (paste, undo, mentions, drafts restored by the
     // site), and replace text nodes when they re-render, orphaning our ranges: re-read on every
     // mutation batch.
-    this.observer = new MutationObserver(() => this.schedule());
+    this.observer = new MutationObserver(() => {
+      // An emptied editor is a new post: forget "ignore here". Checked on every mutation batch,
+      // not at the next frame, which fast typing after Ctrl+A, Backspace could skip.
+      if (!ref.textarea && this.host.textContent === "") this.ignored.clear();
+      this.schedule();
+    });
     this.observer.observe(this.host, { childList: true, characterData: true, subtree: true });
     this.schedule();
   }

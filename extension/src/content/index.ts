@@ -253,6 +253,13 @@ listen();
 answerStatus();
 readEffective().then(applySettings, () => undefined);
 onSettingsChanged(applySettings);
+// New rules from the administrator: open posts are checked again at once, no reload.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && "bundleCurrent" in changes && running) {
+    client.reset();
+    for (const editor of editors.values()) editor.schedule();
+  }
+});
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", watchPage, { once: true });
 } else {

@@ -2,7 +2,7 @@
 // deep-linkable), "check a text", and the local history of posts made despite a block.
 
 import { pick, t, uiLang } from "../shared/i18n";
-import type { Finding, PolicyReply, PolicyView, ScanReply } from "../shared/protocol";
+import type { Finding, PolicyReply, PolicySource, PolicyView, ScanReply, UpdateReply, UpdateState } from "../shared/protocol";
 import { siteState, type Effective } from "../shared/settings";
 import { SITES } from "../content/sites";
 import { $, ask, fold, startPage } from "./common";
@@ -18,7 +18,8 @@ interface Override {
 async function main(): Promise<void> {
   const settings = await startPage();
   const reply = await ask<PolicyReply>({ type: "policy" });
-  showPolicy(reply.policy, reply.pack);
+  showPolicy(reply.policy, reply.pack, reply.source);
+  showUpdates((await ask<UpdateReply>({ type: "updateState" })).state);
   renderCode(reply.policy);
   await showSite(settings);
   wireCheck(reply.policy);
@@ -27,14 +28,36 @@ async function main(): Promise<void> {
   window.addEventListener("hashchange", openDeepLink);
 }
 
-function showPolicy(policy: PolicyView, pack: string): void {
-  const parts = [policy.organisation, `${pack} (${t("popupSourceBuiltIn")})`, `${t("popupVersion")} ${policy.version}`];
+const SOURCE_LABEL: Record<PolicySource, string> = {
+  "built-in": "popupSourceBuiltIn",
+  "admin-policy": "popupSourceAdmin",
+  downloaded: "popupSourceDownloaded",
+};
+
+function showPolicy(policy: PolicyView, pack: string, source: PolicySource): void {
+  const parts = [policy.organisation, `${pack} (${t(SOURCE_LABEL[source])})`, `${t("popupVersion")} ${policy.version}`];
   if (policy.expires) parts.push(`${t("popupValidUntil")} ${formatDate(policy.expires)}`);
   $("policy").textContent = parts.join(" · ");
   const expired = policy.expires && policy.expires < new Date().toISOString().slice(0, 10);
   const state = $("policy-state");
-  state.textContent = expired ? t("popupOutdated") : "";
+  state.textContent = expired ? t("popupOutdatedSince", formatDate(policy.expires!)) : "";
   state.className = expired ? "warn" : "";
+}
+
+/** Rule updates from the organisation: when, what failed and why, what policy was ignored. */
+function showUpdates(state: UpdateState): void {
+  $("updates").hidden = !state.configured && state.ignored.length === 0;
+  const when = new Intl.DateTimeFormat(uiLang(), { dateStyle: "medium", timeStyle: "short" });
+  const line = $("update-state");
+  if (state.lastError) {
+    line.textContent = t("popupUpdateFailed", state.lastError);
+    line.className = "warn";
+  } else {
+    line.textContent = state.lastSuccess ? t("popupLastUpdate", when.format(new Date(state.lastSuccess))) : t("popupNeverUpdated");
+    line.className = "";
+  }
+  $("check-now").hidden = !state.bundleUrl;
+  $("ignored").replaceChildren(...state.ignored.map((i) => el("li", {}, t("popupIgnored", `${i.key}: ${i.reason}`))));
 }
 
 async function showSite(settings: Effective): Promise<void> {
@@ -216,6 +239,18 @@ async function showHistory(): Promise<void> {
 function formatDate(iso: string): string {
   return new Intl.DateTimeFormat(uiLang(), { dateStyle: "long" }).format(new Date(`${iso}T00:00:00`));
 }
+
+$("check-now").addEventListener("click", async () => {
+  const button = $<HTMLButtonElement>("check-now");
+  button.disabled = true;
+  try {
+    showUpdates((await ask<UpdateReply>({ type: "checkUpdates" })).state);
+    const reply = await ask<PolicyReply>({ type: "policy" });
+    showPolicy(reply.policy, reply.pack, reply.source);
+  } finally {
+    button.disabled = false;
+  }
+});
 
 $("history-clear").addEventListener("click", async () => {
   await chrome.storage.local.remove("overrides");

@@ -74,10 +74,25 @@ export type Request =
   | { type: "scan"; text: string }
   | { type: "policy" }
   | { type: "packs" }
-  | { type: "openClause"; id: string };
+  | { type: "openClause"; id: string }
+  | { type: "checkUpdates" }
+  | { type: "updateState" };
+
+/** What the popup shows about rule updates. */
+export interface UpdateState {
+  configured: boolean;
+  bundleUrl?: string;
+  lastSuccess: number;
+  lastError: string | null;
+  nextAttempt: number;
+  current?: { bundleId: string; version: number; expires: string; acceptedAt: number; source: "network" | "policy" };
+  ignored: { key: string; reason: string }[];
+}
+
+export type UpdateReply = { ok: true; state: UpdateState } | { ok: false; error: string };
 
 /** Where the active policy came from. */
-export type PolicySource = "built-in";
+export type PolicySource = "built-in" | "admin-policy" | "downloaded";
 
 export interface PackInfo {
   name: string;

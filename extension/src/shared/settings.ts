@@ -27,6 +27,79 @@ export interface ManagedSettings {
   disabledSites?: string[];
   /** Settings users may not change even though the administrator set no value for them. */
   locked?: string[];
+  /** The organisation's signed rule bundle: where, which, signed by whom, how often. */
+  bundleUrl?: string;
+  bundleId?: string;
+  trustedKeys?: string[];
+  updateIntervalMinutes?: number;
+  /** A signed bundle given in the policy itself (networks without a reachable host). */
+  inlineBundle?: string;
+  /** Enforcement, overriding the bundle's own gate settings. */
+  blockOverride?: boolean;
+  cooldownSeconds?: number;
+}
+
+/** A managed value that was not used, and why (shown in the popup, never silently lost). */
+export interface Ignored {
+  key: string;
+  reason: string;
+}
+
+const LANGS = ["auto", "nl", "fr", "en"];
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+const KEY_B64 = /^[A-Za-z0-9+/]{43}=$/;
+
+/**
+ * Keeps the managed values that make sense; every other one is reported with a reason. The
+ * browser already dropped values of the wrong JSON type; this catches the rest.
+ */
+export function checkManaged(raw: Record<string, unknown>): { managed: ManagedSettings; ignored: Ignored[] } {
+  const managed: ManagedSettings = {};
+  const ignored: Ignored[] = [];
+  const m = managed as Record<string, unknown>;
+  const take = (key: string, ok: boolean, reason: string) => {
+    if (!(key in raw)) return;
+    if (ok) m[key] = raw[key];
+    else ignored.push({ key, reason });
+  };
+  const v = raw;
+  take("organisation", typeof v.organisation === "string", "not a text");
+  take("contact", typeof v.contact === "string", "not a text");
+  take("pack", typeof v.pack === "string", "not a text");
+  take("lang", typeof v.lang === "string" && LANGS.includes(v.lang), `not one of ${LANGS.join(", ")}`);
+  take("showBadge", typeof v.showBadge === "boolean", "not true or false");
+  take("disabledCategories", isStringList(v.disabledCategories), "not a list of category ids");
+  take("disabledSites", isStringList(v.disabledSites), "not a list of host names");
+  take("locked", isStringList(v.locked), "not a list of setting names");
+  take("bundleUrl", typeof v.bundleUrl === "string" && secureUrl(v.bundleUrl), "not an https:// address");
+  take("bundleId", typeof v.bundleId === "string" && v.bundleId.length > 0, "empty");
+  take("trustedKeys", isStringList(v.trustedKeys) && v.trustedKeys.length > 0 && v.trustedKeys.every((k) => KEY_B64.test(k)),
+    "not a list of base64 Ed25519 public keys (44 characters each)");
+  take("updateIntervalMinutes", Number.isInteger(v.updateIntervalMinutes) && (v.updateIntervalMinutes as number) >= 15 && (v.updateIntervalMinutes as number) <= 1440,
+    "not a whole number of minutes from 15 to 1440");
+  take("inlineBundle", typeof v.inlineBundle === "string", "not a text");
+  take("blockOverride", typeof v.blockOverride === "boolean", "not true or false");
+  take("cooldownSeconds", Number.isInteger(v.cooldownSeconds) && (v.cooldownSeconds as number) >= 0 && (v.cooldownSeconds as number) <= 120,
+    "not a whole number of seconds from 0 to 120");
+  for (const key of Object.keys(raw)) {
+    if (!(key in m) && !ignored.some((i) => i.key === key)) ignored.push({ key, reason: "unknown setting" });
+  }
+  if ((managed.bundleUrl || managed.inlineBundle) && (!managed.bundleId || !managed.trustedKeys)) {
+    ignored.push({ key: managed.bundleUrl ? "bundleUrl" : "inlineBundle", reason: "needs bundleId and trustedKeys as well" });
+    delete managed.bundleUrl;
+    delete managed.inlineBundle;
+  }
+  return { managed, ignored };
+}
+
+/** https only; plain http just for this machine (a test or a local mirror). */
+function secureUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === "https:" || (u.protocol === "http:" && (u.hostname === "127.0.0.1" || u.hostname === "localhost"));
+  } catch {
+    return false;
+  }
 }
 
 export const DEFAULTS: UserSettings = {
@@ -52,18 +125,22 @@ export interface Effective extends UserSettings {
  * then see the change like any other.
  */
 export async function refreshManaged(): Promise<void> {
-  let managed: ManagedSettings;
+  let raw: Record<string, unknown>;
   try {
-    managed = ((await chrome.storage.managed.get(null)) ?? {}) as ManagedSettings;
+    raw = (await chrome.storage.managed.get(null)) ?? {};
   } catch {
     // No managed storage on this browser or profile: nothing is managed.
-    managed = {};
+    raw = {};
   }
-  const { managedCache } = await chrome.storage.local.get(MANAGED_CACHE);
-  if (JSON.stringify(managedCache ?? {}) !== JSON.stringify(managed)) {
-    await chrome.storage.local.set({ [MANAGED_CACHE]: managed });
+  const { managed, ignored } = checkManaged(raw);
+  const stored = await chrome.storage.local.get([MANAGED_CACHE, MANAGED_IGNORED]);
+  if (JSON.stringify(stored[MANAGED_CACHE] ?? {}) !== JSON.stringify(managed) ||
+      JSON.stringify(stored[MANAGED_IGNORED] ?? []) !== JSON.stringify(ignored)) {
+    await chrome.storage.local.set({ [MANAGED_CACHE]: managed, [MANAGED_IGNORED]: ignored });
   }
 }
+
+export const MANAGED_IGNORED = "managedIgnored";
 
 const MANAGED_CACHE = "managedCache";
 
