@@ -187,7 +187,7 @@ describe('popup and options', () => {
   });
 
   test('settings set by the administrator are locked, with the administrator\'s name', async () => {
-    await withManagedPolicy({ organisation: 'Gemeente Testdorp', showBadge: false, locked: ['pack'], disabledSites: ['www.facebook.com'] }, async () => {
+    await withManagedPolicy({ organisation: 'Gemeente Testdorp', pack: 'ind', showBadge: false, locked: ['lang'], disabledSites: ['www.facebook.com'] }, async () => {
       const ctx = await launchWithExtension(DIST_CHROMIUM, { locale: 'nl-NL', args: ['--lang=nl'] });
       try {
         await routeFixtures(ctx);
@@ -198,7 +198,9 @@ describe('popup and options', () => {
         assert.ok(await page.locator('#showBadge').isDisabled());
         assert.equal(await page.locator('#showBadge').isChecked(), false, 'the administrator\'s value');
         assert.equal(await page.textContent('[data-locked=pack]'), 'Ingesteld door Gemeente Testdorp');
-        assert.ok(await page.locator('#lang').isEnabled(), 'what the administrator left alone stays free');
+        assert.equal(await page.locator('#pack').inputValue(), 'ind', 'the administrator\'s pack');
+        assert.ok(await page.locator('#lang').isDisabled(), 'locked without a value of its own');
+        assert.ok(await page.locator('#cat-irony').isEnabled(), 'what the administrator left alone stays free');
         await page.screenshot({ path: screenshotPath('options-locked'), fullPage: true });
 
         const fb = await ctx.newPage();
@@ -211,6 +213,8 @@ describe('popup and options', () => {
         await popup.goto(POPUP);
         await eventually(async () => popup.locator('#site-switch').isDisabled(), 'the locked switch', { timeout: 20000 });
         assert.equal(await popup.textContent('#site-locked'), 'Uitgezet door Gemeente Testdorp.');
+        // The managed pack is the one in use.
+        assert.match(await popup.textContent('[data-testid=policy]'), /^Immigratie- en Naturalisatiedienst \(IND\) · ind \(ingebouwd pakket\)/);
       } finally {
         await ctx.close();
       }
