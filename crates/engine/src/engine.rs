@@ -111,20 +111,21 @@ impl EngineBuilder {
 
     /// Compiles a bundle that passed [`EngineBuilder::parse_valid`].
     pub(crate) fn compile_valid(&self, bundle: Bundle) -> Result<Engine, PolicyError> {
-        let mut problems = Vec::new();
-        let compiled = compile(&bundle, &self.limits, &mut problems);
-        if !problems.is_empty() {
-            return Err(PolicyError::Invalid(problems));
-        }
-        Ok(Engine {
-            bundle,
-            compiled,
-            limits: self.limits.clone(),
-        })
+        self.compile_reporting(bundle, Vec::new())
     }
 
     fn finish(&self, bundle: Bundle, mut problems: Vec<Problem>) -> Result<Engine, PolicyError> {
         load::validate(&bundle, &mut problems);
+        self.compile_reporting(bundle, problems)
+    }
+
+    /// Compiles, reporting compile problems together with those already found: a policy
+    /// author sees every problem at once.
+    fn compile_reporting(
+        &self,
+        bundle: Bundle,
+        mut problems: Vec<Problem>,
+    ) -> Result<Engine, PolicyError> {
         let compiled = compile(&bundle, &self.limits, &mut problems);
         if !problems.is_empty() {
             return Err(PolicyError::Invalid(problems));
