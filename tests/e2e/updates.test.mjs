@@ -162,7 +162,12 @@ describe('signed rule bundles pushed by the administrator', () => {
         await refused({ status: 503, body: 'down' }, /Bijwerken mislukt: HTTP 503/);
         server.closeAllConnections();
 
-        // Through all of it, the last good rules (version 2) kept working.
+        // Through all of it, the last good rules (version 2) kept working, also after the worker
+        // stopped and loaded them back from storage.
+        const cdp = await context.newCDPSession(site);
+        await cdp.send('ServiceWorker.enable');
+        await cdp.send('ServiceWorker.stopAllWorkers');
+        await cdp.detach();
         await site.bringToFront();
         await site.keyboard.type(' en weer testdorpgeheim');
         await eventually(async () => (await highlightedTexts(site)).length === 3 || highlightedTexts(site), 'highlights with version 2');

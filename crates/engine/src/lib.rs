@@ -61,5 +61,5 @@ pub use model::{
     Bundle, Category, Clause, DetectorKind, Document, Examples, Gate, Lang, Localized, Matcher,
     NearGroup, Rule, Severity, Unless,
 };
-pub use signed::{accept, sign, Accepted, RatchetEntry, Rejection, Trust};
+pub use signed::{accept, reload, sign, Accepted, RatchetEntry, Rejection, Trust};
 pub use text::LineIndex;

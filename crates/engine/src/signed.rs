@@ -442,6 +442,86 @@ pub fn accept(envelope: &[u8], trust: &Trust, today: &str) -> Result<Accepted, R
     if !is_date(today) {
         return Err(Rejection::InvalidToday(today.to_string()));
     }
+    let Verified {
+        payload,
+        signed_by,
+        bundle,
+        builder,
+    } = verified(envelope, trust)?;
+    let expires = match &bundle.expires {
+        None => return Err(Rejection::MissingExpiry),
+        Some(expires) if expires.as_str() <= today => {
+            return Err(Rejection::Expired {
+                expires: expires.clone(),
+                today: today.to_string(),
+            })
+        }
+        Some(expires) => expires.clone(),
+    };
+
+    let sha256 = sha256_hex(&payload);
+    for id in &signed_by {
+        if let Some(entry) = trust.ratchet.get(id) {
+            if bundle.version < entry.version {
+                return Err(Rejection::Rollback {
+                    given: bundle.version,
+                    highest: entry.version,
+                    key_id: id.clone(),
+                });
+            }
+            if bundle.version == entry.version && !entry.sha256.eq_ignore_ascii_case(&sha256) {
+                return Err(Rejection::SameVersionDifferentContent {
+                    version: bundle.version,
+                    key_id: id.clone(),
+                    given: sha256,
+                    accepted: entry.sha256.to_ascii_lowercase(),
+                });
+            }
+        }
+    }
+
+    let (bundle_id, version, issued) = (bundle.id.clone(), bundle.version, bundle.issued.clone());
+    let engine = builder.compile_valid(bundle).map_err(Rejection::Rules)?;
+    let (failures, _) = engine.check_examples();
+    if !failures.is_empty() {
+        return Err(Rejection::ExamplesFail { failures });
+    }
+    // `parse_valid` succeeded, so the payload is UTF-8.
+    let payload = String::from_utf8(payload).unwrap_or_default();
+    Ok(Accepted {
+        key_id: signed_by[0].clone(),
+        signed_by,
+        bundle_id,
+        version,
+        sha256,
+        issued,
+        expires,
+        payload,
+        engine,
+    })
+}
+
+/// The engine of a bundle accepted before (the caller's last good bundle, read back from its
+/// own storage at start-up): the signature by a trusted key, the schema and the bundle id are
+/// checked again, but not expiry (an expired bundle stays in use rather than older rules), the
+/// ratchet (it is the ratchet's own entry) or the examples (they passed on acceptance, and
+/// running them again would delay every start).
+pub fn reload(envelope: &[u8], trust: &Trust) -> Result<Engine, Rejection> {
+    let Verified {
+        bundle, builder, ..
+    } = verified(envelope, trust)?;
+    builder.compile_valid(bundle).map_err(Rejection::Rules)
+}
+
+/// A payload with a trusted signature that parses into a valid bundle of the trusted id.
+struct Verified {
+    payload: Vec<u8>,
+    signed_by: Vec<String>,
+    bundle: Bundle,
+    builder: EngineBuilder,
+}
+
+fn verified(envelope: &[u8], trust: &Trust) -> Result<Verified, Rejection> {
     let opened = open(envelope)?;
 
     // A signature by a trusted key. Key ids are hints only: every key meets every signature.
@@ -492,56 +572,11 @@ pub fn accept(envelope: &[u8], trust: &Trust, today: &str) -> Result<Accepted, R
             expected: trust.bundle_id.clone(),
         });
     }
-    let expires = match &bundle.expires {
-        None => return Err(Rejection::MissingExpiry),
-        Some(expires) if expires.as_str() <= today => {
-            return Err(Rejection::Expired {
-                expires: expires.clone(),
-                today: today.to_string(),
-            })
-        }
-        Some(expires) => expires.clone(),
-    };
-
-    let sha256 = sha256_hex(&opened.payload);
-    for id in &signed_by {
-        if let Some(entry) = trust.ratchet.get(id) {
-            if bundle.version < entry.version {
-                return Err(Rejection::Rollback {
-                    given: bundle.version,
-                    highest: entry.version,
-                    key_id: id.clone(),
-                });
-            }
-            if bundle.version == entry.version && !entry.sha256.eq_ignore_ascii_case(&sha256) {
-                return Err(Rejection::SameVersionDifferentContent {
-                    version: bundle.version,
-                    key_id: id.clone(),
-                    given: sha256,
-                    accepted: entry.sha256.to_ascii_lowercase(),
-                });
-            }
-        }
-    }
-
-    let (bundle_id, version, issued) = (bundle.id.clone(), bundle.version, bundle.issued.clone());
-    let engine = builder.compile_valid(bundle).map_err(Rejection::Rules)?;
-    let (failures, _) = engine.check_examples();
-    if !failures.is_empty() {
-        return Err(Rejection::ExamplesFail { failures });
-    }
-    // `parse_valid` succeeded, so the payload is UTF-8.
-    let payload = String::from_utf8(opened.payload).unwrap_or_default();
-    Ok(Accepted {
-        key_id: signed_by[0].clone(),
+    Ok(Verified {
+        payload: opened.payload,
         signed_by,
-        bundle_id,
-        version,
-        sha256,
-        issued,
-        expires,
-        payload,
-        engine,
+        bundle,
+        builder,
     })
 }
 

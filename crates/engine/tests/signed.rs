@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use common::{bundle_with, rule};
 use postwacht_engine::signed::{
-    self, accept, decode_public_key, encode_base64, key_id, public_key, sha256_hex, sign,
+    self, accept, decode_public_key, encode_base64, key_id, public_key, reload, sha256_hex, sign,
     unverified_payload, verify, RatchetEntry, Rejection, Trust, MAX_ENVELOPE_BYTES, PAYLOAD_TYPE,
 };
 use postwacht_engine::{PolicyError, ProblemKind};
@@ -449,6 +449,34 @@ fn a_rule_whose_examples_fail_is_refused() {
         other => panic!("{other:?}"),
     }
     assert!(err.to_string().contains("in rule geheim"), "{err}");
+}
+
+#[test]
+fn a_stored_bundle_reloads_when_expired_but_not_when_tampered_or_untrusted() {
+    let envelope = signed(&small(2));
+    // Long expired on this day: `accept` refuses it, `reload` keeps it working.
+    assert!(matches!(
+        accept(envelope.as_bytes(), &trust("test"), "2030-01-01"),
+        Err(Rejection::Expired { .. })
+    ));
+    let engine = reload(envelope.as_bytes(), &trust("test")).unwrap();
+    assert!(!engine.scan("dit is geheim").unwrap().is_empty());
+
+    let mut tampered = envelope_value(&envelope);
+    tampered["signatures"][0]["sig"] = json!(tampered["signatures"][0]["sig"]
+        .as_str()
+        .unwrap()
+        .replacen('A', "B", 1)
+        .replacen('a', "b", 1));
+    assert!(reload(tampered.to_string().as_bytes(), &trust("test")).is_err());
+    assert!(matches!(
+        reload(envelope.as_bytes(), &trust("iemand-anders")),
+        Err(Rejection::WrongBundleId { .. })
+    ));
+    // Examples are not run again: they passed when the bundle was accepted.
+    let mut b = small(3);
+    b["rules"][0]["examples"] = json!({"flag": ["niets hier"], "pass": ["geheim!"]});
+    assert!(reload(signed(&b).as_bytes(), &trust("test")).is_ok());
 }
 
 #[test]

@@ -155,14 +155,7 @@ pub fn accept_signed_bundle(
     today: &str,
 ) -> Result<SignedBundle, JsError> {
     install_panic_hook();
-    let keys = trusted_keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            signed::decode_public_key(k)
-                .map_err(|e| JsError::new(&format!("trusted-key: trusted key {}: {e}", i + 1)))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let keys = decode_keys(&trusted_keys)?;
     let ratchet = if ratchet_json.trim().is_empty() {
         Default::default()
     } else {
@@ -192,6 +185,38 @@ pub fn accept_signed_bundle(
                 JsError::new(&format!("{}: {e}", e.kind()))
             }
         })
+}
+
+/// The engine of the caller's last good signed bundle, read back from its storage at start-up:
+/// signature, schema and bundle id are checked again, expiry, ratchet and examples are not (an
+/// expired bundle stays in use; the examples passed when it was accepted). Errors as in
+/// `acceptSignedBundle`.
+#[wasm_bindgen(js_name = reloadSignedBundle)]
+pub fn reload_signed_bundle(
+    envelope: &str,
+    trusted_keys: Vec<String>,
+    bundle_id: &str,
+) -> Result<WasmEngine, JsError> {
+    install_panic_hook();
+    let trust = signed::Trust {
+        keys: decode_keys(&trusted_keys)?,
+        bundle_id: bundle_id.to_string(),
+        ratchet: Default::default(),
+    };
+    signed::reload(envelope.as_bytes(), &trust)
+        .map(|engine| WasmEngine { engine })
+        .map_err(|e| JsError::new(&format!("{}: {e}", e.kind())))
+}
+
+fn decode_keys(trusted_keys: &[String]) -> Result<Vec<[u8; 32]>, JsError> {
+    trusted_keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            signed::decode_public_key(k)
+                .map_err(|e| JsError::new(&format!("trusted-key: trusted key {}: {e}", i + 1)))
+        })
+        .collect()
 }
 
 /// The built-in packs: `[{name, description}]`, the default first.

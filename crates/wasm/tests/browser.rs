@@ -5,7 +5,7 @@
 
 use js_sys::{Array, Reflect};
 use postwacht_engine::signed;
-use postwacht_wasm::{accept_signed_bundle, built_in_packs, WasmEngine};
+use postwacht_wasm::{accept_signed_bundle, built_in_packs, reload_signed_bundle, WasmEngine};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -135,7 +135,7 @@ fn trusted() -> Vec<String> {
     vec![signed::encode_base64(&signed::public_key(&SEED))]
 }
 
-fn error_message(result: Result<postwacht_wasm::SignedBundle, wasm_bindgen::JsError>) -> String {
+fn error_message<T>(result: Result<T, wasm_bindgen::JsError>) -> String {
     let error = JsValue::from(result.err().expect("the bundle is refused"));
     get(&error, "message").as_string().unwrap()
 }
@@ -181,6 +181,17 @@ fn a_signed_bundle_is_accepted_and_runs_without_compiling_again() {
         message,
         format!("rollback: version 3 is lower than 4, the highest accepted from key {key_id}")
     );
+}
+
+#[wasm_bindgen_test]
+fn a_stored_bundle_reloads_after_expiry_but_never_when_tampered() {
+    let envelope = signed_bundle(4);
+    // What the service worker does at start-up with its last good bundle.
+    let engine = reload_signed_bundle(&envelope, trusted(), "gemeente-test").unwrap();
+    assert_eq!(engine.id(), "gemeente-test");
+    let tampered = envelope.replacen("eyJpZCI", "eyJpZSI", 1);
+    let message = error_message(reload_signed_bundle(&tampered, trusted(), "gemeente-test"));
+    assert!(message.starts_with("bad-signature: "), "{message}");
 }
 
 #[wasm_bindgen_test]

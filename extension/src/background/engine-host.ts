@@ -2,7 +2,7 @@
 // in a content script, so the engine lives here and content scripts message it (toolchain notes).
 // The worker may be stopped at any moment; everything here is rebuilt lazily on the next message.
 
-import init, { Engine, acceptSignedBundle, builtInPacks } from "../../../dist/wasm/postwacht_wasm.js";
+import init, { Engine, builtInPacks, reloadSignedBundle } from "../../../dist/wasm/postwacht_wasm.js";
 import type { Finding, PackInfo, PolicySource, PolicyStamp, PolicyView } from "../shared/protocol";
 import { readEffective, type Effective } from "../shared/settings";
 import type { StoredBundle } from "./updates";
@@ -68,9 +68,9 @@ async function build(): Promise<Active> {
 }
 
 /**
- * The last good signed bundle, when policy names one: verified again on every start (the
- * stored copy is only trusted as far as its signature), as of the day it was issued, so an
- * expired bundle stays in use (with a warning) rather than falling back to older rules.
+ * The last good signed bundle, when policy names one: its signature is verified again on every
+ * start (the stored copy is only trusted as far as that goes). An expired bundle stays in use,
+ * with a warning, rather than falling back to older rules.
  */
 async function signedEngine(settings: Effective): Promise<{ engine: Engine; source: PolicySource } | undefined> {
   const m = settings.managed;
@@ -79,8 +79,7 @@ async function signedEngine(settings: Effective): Promise<{ engine: Engine; sour
   const current = bundleCurrent as StoredBundle | undefined;
   if (!current || current.bundleId !== m.bundleId) return undefined;
   try {
-    const accepted = acceptSignedBundle(current.envelope, m.trustedKeys, m.bundleId, "{}", current.issued);
-    const engine = accepted.intoEngine();
+    const engine = reloadSignedBundle(current.envelope, m.trustedKeys, m.bundleId);
     return { engine, source: current.source === "policy" ? "admin-policy" : "downloaded" };
   } catch {
     // Its key is no longer trusted, say: the built-in rules apply until a new bundle arrives.
