@@ -80,6 +80,10 @@ async function answer(message: Request): Promise<ScanReply | PolicyReply | Packs
       const active = await activeEngine();
       return { ok: true, policy: active.view!, source: active.source, pack: active.pack };
     }
+    case "warm":
+      // An editor got focus: start the engine now, not at the first keystroke.
+      await activeEngine();
+      return { ok: true };
     case "packs":
       return { ok: true, packs: await packs() };
     case "openClause":

@@ -71,6 +71,18 @@ export class EngineClient {
     this.cache.set(text, result);
   }
 
+  private warmed = 0;
+
+  /**
+   * MV3 stops an idle service worker after ~30 s, and starting it (wasm, policy compile) takes
+   * most of a second: wake it when an editor gets focus, so it is ready by the first keystroke.
+   */
+  warm(): void {
+    if (Date.now() - this.warmed < 10_000) return;
+    this.warmed = Date.now();
+    send<{ ok: boolean }>({ type: "warm" }).catch(() => undefined);
+  }
+
   /** Forget cached results and the policy view (the settings or the policy changed). */
   reset(): void {
     this.cache.clear();

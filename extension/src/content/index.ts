@@ -115,6 +115,7 @@ function listen(): void {
   document.addEventListener("focusin", (e) => {
     const editor = editorFor(e.composedPath()[0] ?? e.target);
     if (editor) {
+      client.warm();
       active = editor;
       if (showBadge) badge.update(editor.host, editor.findings);
     }

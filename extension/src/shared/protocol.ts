@@ -73,6 +73,7 @@ export interface PolicyStamp {
 export type Request =
   | { type: "scan"; text: string }
   | { type: "policy" }
+  | { type: "warm" }
   | { type: "packs" }
   | { type: "openClause"; id: string }
   | { type: "checkUpdates" }
