@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PAGES, gotoFixture, launchWithExtension, routeFixtures } from './serve.mjs';
 import {
-  DIST_CHROMIUM, badgeState, cardContents, eventually, highlightedTexts, inShadow, pointOf, screenshotPath,
+  DIST_CHROMIUM, badgeState, cardContents, eventually, highlightedTexts, inShadow, pointOf, screenshotPath, typedOnX,
 } from './extension.mjs';
 
 const TEXT = 'Mijn BSN is 111222333 en dit memo is vertrouwelijk';
@@ -19,11 +19,7 @@ describe('card and badge', () => {
   after(() => context?.close());
 
   const open = async () => {
-    page = await context.newPage();
-    await gotoFixture(page, PAGES.xHome);
-    await page.evaluate(() => window.__fixture.editors.home.root().focus());
-    await page.keyboard.type(TEXT);
-    await eventually(async () => (await highlightedTexts(page)).length === 2 || highlightedTexts(page), 'two highlights');
+    page = await typedOnX(context, TEXT, 2);
   };
 
   test('clicking a phrase opens its card; "Negeer hier" removes it from this post only', async () => {

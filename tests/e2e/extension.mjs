@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { PAGES, gotoFixture } from './serve.mjs';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST_CHROMIUM = path.join(root, 'dist/chromium');
 export const SCREENSHOTS = path.join(root, 'tests/e2e/screenshots');
@@ -26,19 +28,6 @@ export function defaultPolicy() {
     policyCache = JSON.parse(r.stdout);
   }
   return policyCache;
-}
-
-/** The text of every range of our highlights, by severity, in document order. */
-export async function highlighted(frame) {
-  return frame.evaluate(() => {
-    const out = {};
-    for (const [name, h] of CSS.highlights) {
-      if (!name.startsWith('postwacht-')) continue;
-      const ranges = [...h].sort((a, b) => a.compareBoundaryPoints(Range.START_TO_START, b));
-      out[name.slice('postwacht-'.length)] = ranges.map((r) => r.toString());
-    }
-    return out;
-  });
 }
 
 /** All highlighted phrases, in document order. */
@@ -169,4 +158,14 @@ export async function pointOf(frame, phrase) {
 export function screenshotPath(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, `${name}.png`);
+}
+
+/** A new tab on the X fixture with `text` typed into its home composer, once `count` phrases are highlighted. */
+export async function typedOnX(context, text, count) {
+  const page = await context.newPage();
+  await gotoFixture(page, PAGES.xHome);
+  await page.evaluate(() => window.__fixture.editors.home.root().focus());
+  await page.keyboard.type(text);
+  await eventually(async () => (await highlightedTexts(page)).length === count || highlightedTexts(page), `${count} highlight(s)`);
+  return page;
 }

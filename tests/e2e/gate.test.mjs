@@ -59,6 +59,13 @@ const gateDialog = (page, frame) =>
     };
   });
 
+/** Waits until the gate dialog is open; returns what it shows. */
+async function dialogShown(page, frame, what = 'the dialog', options = {}) {
+  let d;
+  await eventually(async () => (d = await gateDialog(page, frame))?.open === true || d, what, options);
+  return d;
+}
+
 const press = (page, frame, action) =>
   inShadow(page, frame, (root, action) => root.querySelector(`[data-postwacht=gate] [data-action=${action}]`).click(), action);
 
@@ -97,8 +104,7 @@ describe('the pre-submit gate', () => {
       for (const [how, attempt] of attempts) {
         await frame.evaluate((name) => window.__fixture.editors[name].focus(), s.editor);
         await attempt();
-        let d;
-        await eventually(async () => (d = await gateDialog(page, frame))?.open === true || d, `the dialog after ${how}`);
+        const d = await dialogShown(page, frame, `the dialog after ${how}`);
         assert.equal(d.focused, 'edit', `"Edit post" has the focus (${how})`);
         assert.deepEqual(d.phrases, oracle(RISKY).map((f) => f.text));
         assert.ok(d.clauses.length > 0, 'the clause is cited');
@@ -116,7 +122,7 @@ describe('the pre-submit gate', () => {
 
       // "Post anyway": exactly one submission, with exactly the typed text.
       await control.click();
-      await eventually(async () => (await gateDialog(page, frame))?.open === true, 'the dialog');
+      await dialogShown(page, frame);
       await press(page, frame, 'post');
       if (s.then) {
         // Facebook's second step: the settings dialog's Post goes straight through.
@@ -172,8 +178,7 @@ describe('the pre-submit gate', () => {
       const frame = await openSurface(page, s);
       await typedAndChecked(page, frame, s, 'Mijn BSN is 111222333');
       await frame.locator(s.control).click();
-      let d;
-      await eventually(async () => (d = await gateDialog(page, frame))?.open === true || d, 'the dialog');
+      const d = await dialogShown(page, frame, 'the dialog');
       assert.deepEqual(d.actions.map((a) => a.action), ['edit'], 'only "Edit post" is offered');
       await page.screenshot({ path: screenshotPath('gate-block-nl') });
       await page.keyboard.press('Escape');
@@ -190,8 +195,7 @@ describe('the pre-submit gate', () => {
     const frame = await openSurface(page, s);
     await typedAndChecked(page, frame, s, 'Mijn BSN is 111222333');
     await frame.locator(s.control).click();
-    let d;
-    await eventually(async () => (d = await gateDialog(page, frame))?.open === true || d, 'the dialog');
+    let d = await dialogShown(page, frame, 'the dialog');
     assert.ok(d.reason, 'a reason field');
     assert.deepEqual(d.actions.find((a) => a.action === 'post'), { action: 'post', disabled: true });
     await inShadow(page, frame, (root) => root.querySelector('[data-postwacht=reason]').focus());
@@ -218,8 +222,7 @@ describe('the pre-submit gate', () => {
     await typedAndChecked(page, frame, s, text);
     assert.ok(oracle(text).some((f) => f.category === 'offensive' || f.category === 'employer-criticism'));
     await page.keyboard.press('Enter');
-    let d;
-    await eventually(async () => (d = await gateDialog(page, frame))?.open === true || d, 'the dialog');
+    const d = await dialogShown(page, frame, 'the dialog');
     assert.deepEqual(d.actions.find((a) => a.action === 'post'), { action: 'post', disabled: true }, 'locked during the cool-down');
     const countdown = await inShadow(page, frame, (root) => root.querySelector('[data-postwacht=cooldown]')?.textContent);
     assert.match(countdown, /\d+ s/);
@@ -242,7 +245,7 @@ describe('the pre-submit gate', () => {
         const frame = await openSurface(page, s);
         await typedAndChecked(page, frame, s, RISKY);
         await frame.locator(s.control).click();
-        await eventually(async () => (await gateDialog(page, frame))?.open === true, 'the dialog');
+        await dialogShown(page, frame);
         const title = await inShadow(page, frame, (root) => root.querySelector('[data-postwacht=gate] h2').textContent);
         assert.equal(title, titles[lang]);
         await page.screenshot({ path: screenshotPath(`gate-x-home-${lang}`) });
@@ -262,8 +265,7 @@ describe('the pre-submit gate', () => {
     await cdp.detach();
     await page.waitForTimeout(300);
     await page.keyboard.press('Enter');
-    let d;
-    await eventually(async () => (d = await gateDialog(page, frame))?.open === true || d, 'the dialog', { timeout: 15000 });
+    const d = await dialogShown(page, frame, 'the dialog', { timeout: 15000 });
     assert.deepEqual(d.actions.map((a) => a.action), ['edit', 'retry', 'post']);
     const said = await inShadow(page, frame, (root) => root.querySelector('[data-postwacht=gate] [role=alert]').textContent);
     assert.match(said, /niet controleren/);

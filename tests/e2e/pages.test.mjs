@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { PAGES, gotoFixture, launchWithExtension, routeFixtures } from './serve.mjs';
-import { DIST_CHROMIUM, eventually, highlightedTexts, inShadow, oracle, pointOf, screenshotPath } from './extension.mjs';
+import { DIST_CHROMIUM, eventually, highlightedTexts, inShadow, oracle, pointOf, screenshotPath, typedOnX } from './extension.mjs';
 import { withManagedPolicy } from './managed-policy.mjs';
 
 const ID = 'khfihhjabhpiephfbpdjoocffhdehbmg';
@@ -60,11 +60,7 @@ describe('popup and options', () => {
   after(() => context?.close());
 
   test('the popup shows the active policy, this site, the code of conduct and "check a text"', async () => {
-    const site = await context.newPage();
-    await gotoFixture(site, PAGES.xHome);
-    await site.evaluate(() => window.__fixture.editors.home.root().focus());
-    await site.keyboard.type('Mijn BSN is 111222333 en dit memo is vertrouwelijk');
-    await eventually(async () => (await highlightedTexts(site)).length === 2, 'two highlights');
+    const site = await typedOnX(context, 'Mijn BSN is 111222333 en dit memo is vertrouwelijk', 2);
 
     const popup = await context.newPage();
     await popup.setViewportSize({ width: 460, height: 800 });
@@ -113,11 +109,7 @@ describe('popup and options', () => {
   });
 
   test('"read the full clause" in a card opens that clause in the code of conduct', async () => {
-    const site = await context.newPage();
-    await gotoFixture(site, PAGES.xHome);
-    await site.evaluate(() => window.__fixture.editors.home.root().focus());
-    await site.keyboard.type('Dit memo is vertrouwelijk');
-    await eventually(async () => (await highlightedTexts(site)).length === 1, 'the highlight');
+    const site = await typedOnX(context, 'Dit memo is vertrouwelijk', 1);
     const at = await pointOf(site, 'vertrouwelijk');
     await site.mouse.click(at.x, at.y);
     await eventually(async () => (await inShadow(site, site.mainFrame(), (r) => !!r.querySelector('[data-action=read-clause]'))) === true, 'the card');
@@ -138,11 +130,7 @@ describe('popup and options', () => {
   });
 
   test('the gate dialog is clean under axe-core', async () => {
-    const site = await context.newPage();
-    await gotoFixture(site, PAGES.xHome);
-    await site.evaluate(() => window.__fixture.editors.home.root().focus());
-    await site.keyboard.type('Dit memo is vertrouwelijk');
-    await eventually(async () => (await highlightedTexts(site)).length === 1, 'the highlight');
+    const site = await typedOnX(context, 'Dit memo is vertrouwelijk', 1);
     await site.keyboard.press('Control+Enter');
     await eventually(async () => (await inShadow(site, site.mainFrame(), (r) => r.querySelector('[data-postwacht=gate]')?.open)) === true, 'the dialog');
     assert.deepEqual(await axeOnOurUi(site, '[data-postwacht=gate]'), [], 'axe-core on the dialog');

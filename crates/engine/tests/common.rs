@@ -4,6 +4,21 @@
 use postwacht_engine::Engine;
 use serde_json::{json, Value};
 
+/// Every built-in detector's name, as rules write it.
+pub const DETECTORS: &[&str] = &[
+    "email",
+    "ipv4",
+    "ipv6",
+    "iban",
+    "nl-bsn",
+    "be-rrn",
+    "phone-nl",
+    "phone-be",
+    "nl-postcode-address",
+    "software-version",
+    "payment-card",
+];
+
 pub fn bundle_with(rules: Value) -> Value {
     json!({
         "id": "test", "version": 1, "issued": "2026-01-01", "organisation": "Test",

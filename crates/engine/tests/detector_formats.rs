@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::OnceLock;
 
-use common::{engine, rule};
+use common::{engine, rule, DETECTORS};
 use postwacht_engine::Engine;
 use proptest::prelude::*;
 use serde_json::json;
@@ -894,20 +894,6 @@ fn all_detectors() -> &'static Engine {
         engine(json!(rules))
     })
 }
-
-const DETECTORS: &[&str] = &[
-    "email",
-    "ipv4",
-    "ipv6",
-    "iban",
-    "nl-bsn",
-    "be-rrn",
-    "phone-nl",
-    "phone-be",
-    "nl-postcode-address",
-    "software-version",
-    "payment-card",
-];
 
 /// Pieces of the formats above, to glue into near-misses of every kind.
 fn format_pieces() -> impl Strategy<Value = String> {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{engine, rule, scan};
+use common::{engine, rule, scan, DETECTORS};
 use postwacht_engine::{packs, Engine, Lang, ScanError, ScanOptions};
 use serde_json::json;
 
@@ -193,20 +193,7 @@ fn language_hint_skips_rules_for_other_languages() {
 
 #[test]
 fn every_detector_is_reachable_through_a_rule() {
-    let detectors = [
-        "email",
-        "ipv4",
-        "ipv6",
-        "iban",
-        "nl-bsn",
-        "be-rrn",
-        "phone-nl",
-        "phone-be",
-        "nl-postcode-address",
-        "software-version",
-        "payment-card",
-    ];
-    let rules: Vec<_> = detectors
+    let rules: Vec<_> = DETECTORS
         .iter()
         .map(|d| rule(d, json!({"type": "detector", "detector": d})))
         .collect();
@@ -216,7 +203,7 @@ fn every_detector_is_reachable_through_a_rule() {
     let mut found: Vec<String> = scan(&e, text).into_iter().map(|(r, _)| r).collect();
     found.sort();
     found.dedup();
-    let mut expected: Vec<String> = detectors.iter().map(|d| d.to_string()).collect();
+    let mut expected: Vec<String> = DETECTORS.iter().map(|d| d.to_string()).collect();
     expected.sort();
     assert_eq!(found, expected);
 }

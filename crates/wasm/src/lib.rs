@@ -172,19 +172,22 @@ pub fn accept_signed_bundle(
     };
     signed::accept(envelope.as_bytes(), &trust, today)
         .map(|accepted| SignedBundle { accepted })
-        .map_err(|e| {
-            let lines: Vec<String> = match &e {
-                signed::Rejection::ExamplesFail { failures } => {
-                    failures.iter().map(ToString::to_string).collect()
-                }
-                other => other.problems().iter().map(ToString::to_string).collect(),
-            };
-            if lines.len() > 1 {
-                JsError::new(&format!("{}: {e}\n{}", e.kind(), lines.join("\n")))
-            } else {
-                JsError::new(&format!("{}: {e}", e.kind()))
-            }
-        })
+        .map_err(refusal)
+}
+
+/// `kind: reason`, then every problem on its own line when there are several.
+fn refusal(e: signed::Rejection) -> JsError {
+    let lines: Vec<String> = match &e {
+        signed::Rejection::ExamplesFail { failures } => {
+            failures.iter().map(ToString::to_string).collect()
+        }
+        other => other.problems().iter().map(ToString::to_string).collect(),
+    };
+    if lines.len() > 1 {
+        JsError::new(&format!("{}: {e}\n{}", e.kind(), lines.join("\n")))
+    } else {
+        JsError::new(&format!("{}: {e}", e.kind()))
+    }
 }
 
 /// The engine of the caller's last good signed bundle, read back from its storage at start-up:
@@ -205,7 +208,7 @@ pub fn reload_signed_bundle(
     };
     signed::reload(envelope.as_bytes(), &trust)
         .map(|engine| WasmEngine { engine })
-        .map_err(|e| JsError::new(&format!("{}: {e}", e.kind())))
+        .map_err(refusal)
 }
 
 fn decode_keys(trusted_keys: &[String]) -> Result<Vec<[u8; 32]>, JsError> {

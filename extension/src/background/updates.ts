@@ -78,24 +78,28 @@ async function check(force: boolean): Promise<UpdateStatus> {
   status.lastAttempt = Date.now();
   try {
     const text = await download(managed.bundleUrl);
-    const { bundleCurrent } = await chrome.storage.local.get("bundleCurrent");
-    if ((bundleCurrent as StoredBundle | undefined)?.sha256 === (await sha256(text))) {
-      return await succeeded(status);
-    }
-    await tryInstall(text, "network", managed, status);
+    if ((await tryInstall(text, "network", managed, status)) === "unchanged") await succeeded(status);
   } catch (error) {
     await failed(status, managed, error instanceof Error ? error.message : String(error));
   }
   return status;
 }
 
-/** Verifies and installs a signed bundle; throws the engine's reason when it is refused. */
-async function tryInstall(text: string, source: StoredBundle["source"], managed: ManagedSettings, status: UpdateStatus): Promise<void> {
+/**
+ * Verifies and installs a signed bundle; "unchanged" when it is the one in use already. Throws
+ * the engine's reason when it is refused.
+ */
+async function tryInstall(
+  text: string,
+  source: StoredBundle["source"],
+  managed: ManagedSettings,
+  status: UpdateStatus,
+): Promise<"installed" | "unchanged"> {
   const bundleId = managed.bundleId!;
   const stored = await chrome.storage.local.get(["bundleCurrent", "ratchet"]);
   const current = stored.bundleCurrent as StoredBundle | undefined;
-  const hash = await sha256(text);
-  if (current?.sha256 === hash) return;
+  const hash = await sha256Hex(new TextEncoder().encode(text));
+  if (current?.sha256 === hash) return "unchanged";
   const ratchet = ((stored.ratchet ?? {}) as Ratchet);
   const trusted = await keyIds(managed.trustedKeys ?? []);
   // Ratchets of keys no longer trusted go: a retired (or stolen) key must not pin versions.
@@ -121,12 +125,15 @@ async function tryInstall(text: string, source: StoredBundle["source"], managed:
     bundleCurrent: next,
     bundlePrevious: current ?? null,
     ratchet: { ...ratchet, [bundleId]: mine },
-    updateStatus: { ...status, lastSuccess: Date.now(), lastError: null, failures: 0, nextAttempt: 0 },
+    updateStatus: Object.assign(status, SUCCESS(), { lastSuccess: Date.now() }),
   });
+  return "installed";
 }
 
+const SUCCESS = () => ({ lastSuccess: Date.now(), lastError: null, failures: 0, nextAttempt: 0 });
+
 async function succeeded(status: UpdateStatus): Promise<UpdateStatus> {
-  Object.assign(status, { lastSuccess: Date.now(), lastError: null, failures: 0, nextAttempt: 0 });
+  Object.assign(status, SUCCESS());
   await chrome.storage.local.set({ updateStatus: status });
   return status;
 }
@@ -182,8 +189,8 @@ async function readStatus(): Promise<UpdateStatus> {
   return { ...NO_STATUS, ...(updateStatus as Partial<UpdateStatus> | undefined) };
 }
 
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
@@ -191,9 +198,7 @@ async function sha256(text: string): Promise<string> {
 async function keyIds(keys: string[]): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const key of keys) {
-    const raw = Uint8Array.from(atob(key), (c) => c.charCodeAt(0));
-    const digest = await crypto.subtle.digest("SHA-256", raw);
-    ids.add([...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("").slice(0, 16));
+    ids.add((await sha256Hex(Uint8Array.from(atob(key), (c) => c.charCodeAt(0)))).slice(0, 16));
   }
   return ids;
 }

@@ -101,7 +101,7 @@ export class Editor {
       // Its own owner: a scheduled scan of this editor must not replace this one.
       this.client.scan({}, text, (_text, result) => {
         if (result instanceof Error) reject(result);
-        else resolve(result.findings.filter((f) => !this.ignored.has(ignoreKey(f))));
+        else resolve(this.notIgnored(result.findings));
       });
     });
   }
@@ -162,7 +162,7 @@ export class Editor {
   private apply(text: string, result: ScanResult): void {
     this.error = undefined;
     this.text = text;
-    const findings = result.findings.filter((f) => !this.ignored.has(ignoreKey(f)));
+    const findings = this.notIgnored(result.findings);
     this.paint(findings);
     this.events.changed(this);
   }
@@ -193,8 +193,12 @@ export class Editor {
 
   ignore(finding: Finding): void {
     this.ignored.add(ignoreKey(finding));
-    this.paint(this.findings.filter((f) => !this.ignored.has(ignoreKey(f))));
+    this.paint(this.notIgnored(this.findings));
     this.events.changed(this);
+  }
+
+  private notIgnored(findings: Finding[]): Finding[] {
+    return findings.filter((f) => !this.ignored.has(ignoreKey(f)));
   }
 
   /** The findings painted at a viewport point (highlights get no events, so we hit-test). */

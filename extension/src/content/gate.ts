@@ -12,8 +12,11 @@ import { controlOf, disabled, editorOf, isReply, submitControls, type Control } 
 export interface GateDeps {
   site: SiteProfile | undefined;
   client: EngineClient;
-  /** The watched editor for a host (created on demand), and the one the user typed in last. */
-  editorFor(host: HTMLElement): Editor | undefined;
+  /**
+   * The watched editor an element belongs to (created on demand; `surfaces.editingHost` finds
+   * its editing host), and the one the user typed in last.
+   */
+  editorFor(element: HTMLElement): Editor | undefined;
   lastActive(): Editor | undefined;
 }
 
@@ -53,7 +56,7 @@ export class Gate {
       return;
     }
     if (e.key !== "Enter") return;
-    const editor = this.editorAt(target);
+    const editor = this.deps.editorFor(target);
     const profile = editor?.ref.profile;
     if (!editor || !profile) return;
     const chord = e.ctrlKey || e.metaKey;
@@ -94,14 +97,6 @@ export class Gate {
         return;
       }
     }
-  }
-
-  private editorAt(target: HTMLElement): Editor | undefined {
-    let host: HTMLElement | null = target;
-    if (!(target instanceof HTMLTextAreaElement)) {
-      while (host?.parentElement?.isContentEditable) host = host.parentElement;
-    }
-    return host ? this.deps.editorFor(host) : undefined;
   }
 
   /**

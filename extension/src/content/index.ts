@@ -45,18 +45,21 @@ function editorFor(target: EventTarget | null): Editor | undefined {
 const gate = new Gate({
   site,
   client,
-  editorFor: (host) => editorFor(host),
+  editorFor,
   lastActive: () => active,
 });
+
+/** The editor the user writes in: the badge counts its findings. */
+function activate(editor: Editor): void {
+  active = editor;
+  if (showBadge) badge.update(editor.host, editor.findings);
+}
 
 function onChanged(editor: Editor): void {
   // Fetch the clause texts as soon as there is something to explain: the card and the gate's
   // dialog then open at once.
   if (editor.findings.length > 0) client.policy().catch(() => undefined);
-  if (editor === active || !active) {
-    active = editor;
-    if (showBadge) badge.update(editor.host, editor.findings);
-  }
+  if (editor === active || !active) activate(editor);
   if (card.open && editor === active && !card.showingAny(editor.findings)) card.close(false);
 }
 
@@ -116,8 +119,7 @@ function listen(): void {
     const editor = editorFor(e.composedPath()[0] ?? e.target);
     if (editor) {
       client.warm();
-      active = editor;
-      if (showBadge) badge.update(editor.host, editor.findings);
+      activate(editor);
     }
   }, opts);
   document.addEventListener("input", (e) => editorFor(e.composedPath()[0] ?? e.target)?.schedule(), opts);

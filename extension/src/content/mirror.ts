@@ -3,7 +3,7 @@
 // the marks underneath transparent text. The textarea itself is never touched.
 
 import type { Finding } from "../shared/protocol";
-import { el, uiRoot } from "./ui-root";
+import { el, markUp, uiRoot } from "./ui-root";
 
 const COPIED = [
   "font-family", "font-size", "font-weight", "font-style", "letter-spacing", "line-height",
@@ -21,19 +21,10 @@ export class Mirror {
   }
 
   update(text: string, findings: Finding[]): void {
-    const parts: Node[] = [];
     this.marks = [];
-    let at = 0;
-    for (const f of findings) {
-      if (f.start < at) continue; // overlapping findings: the first one is drawn
-      parts.push(document.createTextNode(text.slice(at, f.start)));
-      const mark = el("mark", { "data-severity": f.severity }, text.slice(f.start, f.end));
-      this.marks.push({ finding: f, mark });
-      parts.push(mark);
-      at = f.end;
-    }
+    const parts = markUp(text, findings, (finding, mark) => this.marks.push({ finding, mark }));
     // A trailing newline needs a character after it to take up its line, as in the textarea.
-    parts.push(document.createTextNode(text.slice(at) + "\u200B"));
+    parts.push(document.createTextNode("\u200B"));
     this.box.replaceChildren(...parts);
     this.place();
   }

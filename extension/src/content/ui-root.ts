@@ -1,6 +1,8 @@
 // Our own UI (cards, badge, textarea overlays) lives in one closed shadow root attached to <html>,
 // outside every editor and every React root, so the page can neither restyle nor reach into it.
 
+import type { Finding } from "../shared/protocol";
+
 let root: ShadowRoot | undefined;
 
 const STYLES = `
@@ -114,4 +116,22 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   for (const c of children) e.append(typeof c === "string" ? document.createTextNode(c) : c);
   return e;
+}
+
+/**
+ * `text` as nodes with each finding in a <mark> (of overlapping findings the first is drawn);
+ * `each` receives every mark with its finding.
+ */
+export function markUp(text: string, findings: Finding[], each?: (finding: Finding, mark: HTMLElement) => void): Node[] {
+  const parts: Node[] = [];
+  let at = 0;
+  for (const f of findings) {
+    if (f.start < at) continue;
+    const mark = el("mark", { "data-severity": f.severity, "data-rule": f.rule }, text.slice(f.start, f.end));
+    each?.(f, mark);
+    parts.push(document.createTextNode(text.slice(at, f.start)), mark);
+    at = f.end;
+  }
+  parts.push(document.createTextNode(text.slice(at)));
+  return parts;
 }

@@ -6,7 +6,7 @@ import type { Finding, PolicyReply, PolicySource, PolicyView, ScanReply, UpdateR
 import { siteState, type Effective } from "../shared/settings";
 import { SITES } from "../content/sites";
 import { $, ask, fold, startPage } from "./common";
-import { el } from "../content/ui-root";
+import { el, markUp } from "../content/ui-root";
 
 interface Override {
   time: string;
@@ -180,14 +180,7 @@ function wireCheck(policy: PolicyView): void {
 
 function renderChecked(text: string, findings: Finding[], policy: PolicyView): Node[] {
   if (findings.length === 0) return [el("p", { "data-testid": "check-clean" }, t("popupCheckClean"))];
-  const marked = el("div", { class: "checked", "data-testid": "checked" });
-  let at = 0;
-  for (const f of findings) {
-    if (f.start < at) continue;
-    marked.append(text.slice(at, f.start), el("mark", { "data-severity": f.severity, "data-rule": f.rule }, text.slice(f.start, f.end)));
-    at = f.end;
-  }
-  marked.append(text.slice(at));
+  const marked = el("div", { class: "checked", "data-testid": "checked" }, ...markUp(text, findings));
   const list = el("ul", { class: "plain" });
   for (const f of findings) {
     const rule = policy.rules.find((r) => r.id === f.rule);
