@@ -1,16 +1,14 @@
 //! From a validated `Bundle` to the structures a scan runs: one phrase automaton for all
-//! phrases, one regex per regex rule (plus a `RegexSet` to skip the ones that cannot match),
-//! one instance of each detector that any rule uses.
+//! phrases, one [`Pattern`] per regex, one instance of each detector that any rule uses.
 
 use std::collections::{HashMap, HashSet};
-
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::detect::Detector;
 use crate::error::{Location, Problem, ProblemKind};
 use crate::limits::Limits;
 use crate::model::{Bundle, DetectorKind, Matcher, NearGroup, Unless};
-use crate::phrase::{Owner, Phrase, PhraseTable, PhraseTableBuilder};
+use crate::pattern::Pattern;
+use crate::phrase::{Owner, Owners, Phrase, PhraseTable, PhraseTableBuilder};
 use crate::text::fold;
 
 pub(crate) enum CompiledMatcher {
@@ -25,7 +23,7 @@ pub(crate) struct CompiledContext {
     /// Who owns its phrase hits.
     pub(crate) owner: Owner,
     pub(crate) has_phrases: bool,
-    pub(crate) pattern: Option<Regex>,
+    pub(crate) pattern: Option<Pattern>,
     pub(crate) values: HashSet<String>,
     pub(crate) within: Option<u32>,
 }
@@ -39,12 +37,10 @@ pub(crate) struct CompiledRule {
 pub(crate) struct Compiled {
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) phrases: PhraseTable,
-    pub(crate) regexes: Vec<Regex>,
+    pub(crate) owners: Owners,
+    pub(crate) regexes: Vec<Pattern>,
     /// The `near` groups given as patterns, with the owner their hits are filed under.
-    pub(crate) group_patterns: Vec<(Owner, Regex)>,
-    /// Tells in one pass which regexes can match at all; absent when there are fewer than two
-    /// or the set would exceed the size limit.
-    pub(crate) regex_set: Option<RegexSet>,
+    pub(crate) group_patterns: Vec<(Owner, Pattern)>,
     pub(crate) detectors: Vec<Detector>,
     /// Whether any rule needs word positions (`near`, or `unless` with `within`).
     pub(crate) needs_words: bool,
@@ -63,13 +59,18 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
     let mut phrases = PhraseTableBuilder::default();
     let mut regexes = Vec::new();
     let mut group_patterns = Vec::new();
-    let mut regex_sources = Vec::new();
     let mut detector_index: HashMap<DetectorKind, usize> = HashMap::new();
     let mut detectors = Vec::new();
     let mut rules = Vec::with_capacity(bundle.rules.len());
     let mut needs_words = false;
+    let mut owners = Owners::default();
 
     for (r, rule) in bundle.rules.iter().enumerate() {
+        let groups = match &rule.matcher {
+            Matcher::Near { groups, .. } => groups.len().min(limits.max_near_groups),
+            _ => 0,
+        };
+        owners.push_rule(groups, rule.unless.len(), rule.signals.len());
         let at = || Location::Rule(rule.id.clone());
         let mut report =
             |field: String, kind: ProblemKind| problems.push(Problem::new(at(), field, kind));
@@ -111,14 +112,9 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
             Matcher::Regex {
                 pattern,
                 case_insensitive,
-            } => match build_regex(pattern, *case_insensitive, limits) {
+            } => match Pattern::new(pattern, *case_insensitive, limits) {
                 Ok(re) => {
                     regexes.push(re);
-                    regex_sources.push(if *case_insensitive {
-                        format!("(?i:{pattern})")
-                    } else {
-                        format!("(?:{pattern})")
-                    });
                     CompiledMatcher::Regex(regexes.len() - 1)
                 }
                 Err(kind) => {
@@ -155,7 +151,7 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
                             add_phrases(group, &format!("match.groups[{g}]"), owner, &mut report)
                         }
                         NearGroup::Pattern { pattern } => {
-                            match build_regex(pattern, true, limits) {
+                            match Pattern::new(pattern, true, limits) {
                                 Ok(re) => group_patterns.push((owner, re)),
                                 Err(kind) => report(format!("match.groups[{g}].pattern"), kind),
                             }
@@ -190,7 +186,7 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
                             );
                         }
                         let pattern = context.pattern.as_ref().and_then(|p| {
-                            match build_regex(p, true, limits) {
+                            match Pattern::new(p, true, limits) {
                                 Ok(re) => Some(re),
                                 Err(kind) => {
                                     report(format!("{field}[{u}].pattern"), kind);
@@ -257,69 +253,13 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
             .build()
             .expect("an empty table builds")
     });
-    let regex_set = (regex_sources.len() > 1)
-        .then(|| {
-            RegexSetBuilder::new(&regex_sources)
-                .size_limit(limits.regex_size_limit.saturating_mul(4))
-                .dfa_size_limit(limits.regex_dfa_limit.saturating_mul(4))
-                .nest_limit(limits.regex_nest_limit)
-                .build()
-                .ok()
-        })
-        .flatten();
     Compiled {
         rules,
         phrases,
+        owners,
         regexes,
         group_patterns,
-        regex_set,
         detectors,
         needs_words,
     }
-}
-
-fn build_regex(
-    pattern: &str,
-    case_insensitive: bool,
-    limits: &Limits,
-) -> Result<Regex, ProblemKind> {
-    let length = pattern.chars().count();
-    if length > limits.max_pattern_len {
-        return Err(ProblemKind::PatternTooLong {
-            given: length,
-            limit: limits.max_pattern_len,
-        });
-    }
-    if pattern.is_empty() {
-        return Err(ProblemKind::Empty);
-    }
-    let built = RegexBuilder::new(pattern)
-        .case_insensitive(case_insensitive)
-        .size_limit(limits.regex_size_limit)
-        .dfa_size_limit(limits.regex_dfa_limit)
-        .nest_limit(limits.regex_nest_limit)
-        .build();
-    match built {
-        Ok(re) if re.is_match("") => Err(ProblemKind::InvalidRegex(
-            "pattern matches the empty text, so it would match everywhere".into(),
-        )),
-        Ok(re) => Ok(re),
-        Err(regex::Error::CompiledTooBig(_)) => Err(ProblemKind::RegexTooBig {
-            limit: limits.regex_size_limit,
-        }),
-        Err(e) => Err(ProblemKind::InvalidRegex(one_line(&e.to_string()))),
-    }
-}
-
-/// The regex crate's syntax errors draw the pattern over several lines; keep the last line
-/// (the reason) so every problem stays one line.
-fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or(message)
-        .trim()
-        .trim_start_matches("error: ")
-        .to_string()
 }

@@ -7,7 +7,7 @@ use crate::error::{PolicyError, Problem, ScanError};
 use crate::limits::Limits;
 use crate::load;
 use crate::model::{Bundle, Category, Lang, Severity};
-use crate::phrase::{Hit, Owner};
+use crate::phrase::{Hit, Hits, Owner, Owners};
 use crate::text::{Folded, Utf16Map, Words};
 
 /// One risky phrase in a text.
@@ -227,18 +227,20 @@ impl Engine {
         if !text.is_empty() {
             c.phrases.find(text, &Folded::new(text), &mut hits);
         }
-        for (owner, re) in &c.group_patterns {
-            hits.extend(re.find_iter(text).filter(|m| !m.is_empty()).map(|m| Hit {
+        let mut spans = Vec::new();
+        for (owner, pattern) in &c.group_patterns {
+            spans.clear();
+            pattern.find_all(text, &mut spans);
+            hits.extend(spans.iter().map(|&(start, end)| Hit {
                 owner: *owner,
-                start: m.start(),
-                end: m.end(),
+                start,
+                end,
             }));
         }
-        hits.sort_unstable_by_key(|h| (h.owner, h.start, h.end));
+        let hits = Hits::new(hits, &c.owners);
         let words = c.needs_words.then(|| Words::new(text));
 
         let mut detector_spans: Vec<Option<Vec<(usize, usize)>>> = vec![None; c.detectors.len()];
-        let regex_candidates = c.regex_set.as_ref().map(|set| set.matches(text));
 
         let mut out = Vec::new();
         let mut candidates = Vec::new();
@@ -250,24 +252,21 @@ impl Engine {
             match rule.matcher {
                 CompiledMatcher::Phrases => {
                     candidates.extend(
-                        owned(&hits, Owner::Rule { rule: r })
+                        hits.of(Owner::Rule { rule: r }, &c.owners)
                             .iter()
                             .map(|h| (h.start, h.end)),
                     );
                 }
-                CompiledMatcher::Regex(i) => {
-                    if regex_candidates.as_ref().is_none_or(|m| m.matched(i)) {
-                        candidates.extend(
-                            c.regexes[i]
-                                .find_iter(text)
-                                .filter(|m| !m.is_empty())
-                                .map(|m| (m.start(), m.end())),
-                        );
-                    }
-                }
+                CompiledMatcher::Regex(i) => c.regexes[i].find_all(text, &mut candidates),
                 CompiledMatcher::Near { groups, within } => {
                     if let Some(words) = &words {
-                        near(&hits, r, groups, within, words, &mut candidates);
+                        near(
+                            hits.of_range(Owner::Near { rule: r, group: 0 }, groups, &c.owners),
+                            groups,
+                            within,
+                            words,
+                            &mut candidates,
+                        );
                     }
                 }
                 CompiledMatcher::Detector(d) => {
@@ -283,7 +282,7 @@ impl Engine {
                 continue;
             }
             if !rule.unless.is_empty() {
-                let exceptions = Context::prepare(text, &rule.unless, &hits);
+                let exceptions = Context::prepare(text, &rule.unless, &hits, &c.owners);
                 candidates.retain(|&span| {
                     !exceptions
                         .iter()
@@ -305,7 +304,7 @@ impl Engine {
                 CompiledMatcher::Near { groups, .. } => groups.saturating_sub(1),
                 _ => 0,
             };
-            let signals = Context::prepare(text, &rule.signals, &hits);
+            let signals = Context::prepare(text, &rule.signals, &hits, &c.owners);
             for (s, e) in merged {
                 let found = signals
                     .iter()
@@ -404,32 +403,10 @@ struct Span {
     confidence: u8,
 }
 
-/// The hits of one owner, from hits sorted by owner.
-fn owned(hits: &[Hit], owner: Owner) -> &[Hit] {
-    let from = hits.partition_point(|h| h.owner < owner);
-    let to = hits.partition_point(|h| h.owner <= owner);
-    &hits[from..to]
-}
-
 /// `near`: starting from each hit, follow later hits while each is within `within` words of
 /// the chain so far (the last hit that added a group); report the span once every group has been seen.
-fn near(
-    hits: &[Hit],
-    rule: usize,
-    groups: usize,
-    within: u32,
-    words: &Words,
-    out: &mut Vec<(usize, usize)>,
-) {
-    let from = hits.partition_point(|h| h.owner < Owner::Near { rule, group: 0 });
-    let to = hits.partition_point(|h| {
-        h.owner
-            <= Owner::Near {
-                rule,
-                group: usize::MAX,
-            }
-    });
-    let mut group_hits: Vec<(usize, usize, usize)> = hits[from..to]
+fn near(hits: &[Hit], groups: usize, within: u32, words: &Words, out: &mut Vec<(usize, usize)>) {
+    let mut group_hits: Vec<(usize, usize, usize)> = hits
         .iter()
         .filter_map(|h| match h.owner {
             Owner::Near { group, .. } => Some((h.start, h.end, group)),
@@ -477,20 +454,25 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn prepare(text: &str, contexts: &'a [CompiledContext], hits: &[Hit]) -> Vec<Context<'a>> {
+    fn prepare(
+        text: &str,
+        contexts: &'a [CompiledContext],
+        hits: &Hits,
+        owners: &Owners,
+    ) -> Vec<Context<'a>> {
         contexts
             .iter()
             .map(|context| {
                 let mut spans: Vec<(usize, usize)> = Vec::new();
                 if context.has_phrases {
-                    spans.extend(owned(hits, context.owner).iter().map(|h| (h.start, h.end)));
-                }
-                if let Some(re) = &context.pattern {
                     spans.extend(
-                        re.find_iter(text)
-                            .filter(|m| !m.is_empty())
-                            .map(|m| (m.start(), m.end())),
+                        hits.of(context.owner, owners)
+                            .iter()
+                            .map(|h| (h.start, h.end)),
                     );
+                }
+                if let Some(pattern) = &context.pattern {
+                    pattern.find_all(text, &mut spans);
                 }
                 spans.sort_unstable();
                 let mut max_end = 0;

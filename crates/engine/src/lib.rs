@@ -49,6 +49,7 @@ mod limits;
 mod load;
 mod model;
 pub mod packs;
+mod pattern;
 mod phrase;
 pub mod signed;
 mod text;

@@ -19,6 +19,89 @@ pub(crate) enum Owner {
     Signal { rule: usize, signal: usize },
 }
 
+/// Where each owner's hits go in [`Hits`]: owners numbered densely, rule by rule, so one
+/// counting pass files every hit (sorting thousands of hits by owner cost more than finding
+/// them: common words like "je" serve dozens of rules).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Owners {
+    /// Per rule: the number of its first owner, and how many `near` groups and `unless`
+    /// exceptions it has.
+    rules: Vec<(usize, usize, usize)>,
+    count: usize,
+}
+
+impl Owners {
+    /// Adds the next rule's owners: its matcher, `groups` near groups, `unless` exceptions and
+    /// `signals` signals.
+    pub(crate) fn push_rule(&mut self, groups: usize, unless: usize, signals: usize) {
+        self.rules.push((self.count, groups, unless));
+        self.count += 1 + groups + unless + signals;
+    }
+
+    fn index(&self, owner: Owner) -> usize {
+        match owner {
+            Owner::Rule { rule } => self.rules[rule].0,
+            Owner::Near { rule, group } => self.rules[rule].0 + 1 + group,
+            Owner::Unless { rule, unless } => {
+                let (base, groups, _) = self.rules[rule];
+                base + 1 + groups + unless
+            }
+            Owner::Signal { rule, signal } => {
+                let (base, groups, unless) = self.rules[rule];
+                base + 1 + groups + unless + signal
+            }
+        }
+    }
+}
+
+/// A scan's phrase and group-pattern hits, filed by owner, each owner's sorted by position.
+pub(crate) struct Hits {
+    hits: Vec<Hit>,
+    /// Owner `i`'s hits are `hits[starts[i]..starts[i + 1]]`.
+    starts: Vec<usize>,
+    owners: usize,
+}
+
+impl Hits {
+    pub(crate) fn new(found: Vec<Hit>, owners: &Owners) -> Hits {
+        let mut starts = vec![0usize; owners.count + 1];
+        for hit in &found {
+            starts[owners.index(hit.owner) + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut hits = found.clone();
+        for hit in found {
+            let slot = &mut next[owners.index(hit.owner)];
+            hits[*slot] = hit;
+            *slot += 1;
+        }
+        for pair in starts.windows(2) {
+            hits[pair[0]..pair[1]].sort_unstable_by_key(|h| (h.start, h.end));
+        }
+        Hits {
+            hits,
+            starts,
+            owners: owners.count,
+        }
+    }
+
+    /// The hits of one owner, by position.
+    pub(crate) fn of(&self, owner: Owner, owners: &Owners) -> &[Hit] {
+        self.of_range(owner, 1, owners)
+    }
+
+    /// The hits of `n` consecutive owners from `first` (a rule's near groups), each owner's
+    /// by position.
+    pub(crate) fn of_range(&self, first: Owner, n: usize, owners: &Owners) -> &[Hit] {
+        let i = owners.index(first);
+        debug_assert!(i + n <= self.owners);
+        &self.hits[self.starts[i]..self.starts[i + n]]
+    }
+}
+
 /// A phrase after parsing: the folded literal and which sides may run on into a longer word.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Phrase {

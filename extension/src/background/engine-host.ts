@@ -24,8 +24,23 @@ let wasmReady: Promise<unknown> | undefined;
 let active: Promise<Active> | undefined;
 
 export function loadWasm(): Promise<unknown> {
-  wasmReady ??= init({ module_or_path: chrome.runtime.getURL("wasm/postwacht_wasm_bg.wasm") });
+  wasmReady ??= timed("postwacht:instantiate", () =>
+    init({ module_or_path: chrome.runtime.getURL("wasm/postwacht_wasm_bg.wasm") }),
+  );
   return wasmReady;
+}
+
+/**
+ * Records how long a start-up step took as a `performance.measure` entry (a name and a duration,
+ * nothing else): the benchmarks read the cold-start split from the worker's timeline.
+ */
+async function timed<T>(name: string, step: () => T | Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await step();
+  } finally {
+    performance.measure(name, { start, end: performance.now() });
+  }
 }
 
 /** The engine for the configured policy; the built-in default pack when nothing is configured. */
@@ -41,6 +56,10 @@ export function activeEngine(): Promise<Active> {
 async function build(): Promise<Active> {
   await loadWasm();
   const settings = await readEffective();
+  return timed("postwacht:compile", () => compileActive(settings));
+}
+
+async function compileActive(settings: Effective): Promise<Active> {
   const signed = await signedEngine(settings);
   let engine: Engine;
   let pack = settings.pack ?? DEFAULT_PACK;

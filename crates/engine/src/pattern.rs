@@ -1,0 +1,356 @@
+//! Regexes that stay fast on Dutch, French and emoji-rich text.
+//!
+//! Policy authors write `\b`, and in a `&str` regex that is a Unicode word boundary. The `regex`
+//! crate's fast engines (its lazy DFA) can only evaluate a Unicode word boundary next to ASCII:
+//! at the first `é` or emoji they give up and the whole search falls back to the PikeVM, some
+//! fifty times slower. Nearly every post has such a character, so nearly every search did.
+//!
+//! So each pattern with Unicode word boundaries also gets a *relaxed* twin with those assertions
+//! removed. The twin needs no fallback, and it matches everywhere the pattern matches (an
+//! assertion only ever forbids a match), so it finds candidates fast; the author's pattern then
+//! decides, starting from the candidate. Results are exactly those of the pattern alone (a
+//! property test compares them on every built-in pattern), and the search stays linear: the
+//! exact pattern only ever runs forward from where the last search ended.
+
+use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input};
+use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
+
+use crate::error::ProblemKind;
+use crate::limits::Limits;
+
+/// A compiled pattern; see the module documentation.
+#[derive(Clone, Debug)]
+pub(crate) struct Pattern {
+    exact: Regex,
+    /// Present when `exact` has Unicode word boundaries.
+    relaxed: Option<Regex>,
+}
+
+impl Pattern {
+    /// Compiles a pattern written by a policy author, within `limits`.
+    pub(crate) fn new(
+        pattern: &str,
+        case_insensitive: bool,
+        limits: &Limits,
+    ) -> Result<Pattern, ProblemKind> {
+        let length = pattern.chars().count();
+        if length > limits.max_pattern_len {
+            return Err(ProblemKind::PatternTooLong {
+                given: length,
+                limit: limits.max_pattern_len,
+            });
+        }
+        if pattern.is_empty() {
+            return Err(ProblemKind::Empty);
+        }
+        let hir = syntax::parse_with(
+            pattern,
+            &syntax::Config::new()
+                .case_insensitive(case_insensitive)
+                .nest_limit(limits.regex_nest_limit),
+        )
+        .map_err(|e| ProblemKind::InvalidRegex(one_line(&e.to_string())))?;
+        let relaxed = hir
+            .properties()
+            .look_set()
+            .contains_word_unicode()
+            .then(|| without_word_boundaries(&hir));
+        let build = |hir: &Hir| {
+            Regex::builder()
+                .configure(config(limits))
+                .build_from_hir(hir)
+                .map_err(|e| match e.size_limit() {
+                    Some(_) => ProblemKind::RegexTooBig {
+                        limit: limits.regex_size_limit,
+                    },
+                    None => ProblemKind::InvalidRegex(one_line(&e.to_string())),
+                })
+        };
+        let exact = build(&hir)?;
+        if exact.is_match("") {
+            return Err(ProblemKind::InvalidRegex(
+                "pattern matches the empty text, so it would match everywhere".into(),
+            ));
+        }
+        let relaxed = relaxed.as_ref().map(build).transpose()?;
+        Ok(Pattern { exact, relaxed })
+    }
+
+    /// A built-in pattern (a detector's): known good, so a failure is a bug every test run
+    /// catches.
+    pub(crate) fn builtin(pattern: &str) -> Pattern {
+        Pattern::new(pattern, false, &Limits::default()).expect("built-in pattern compiles")
+    }
+
+    /// The leftmost-first match starting at or after `at`, as `regex::Regex::find_at` gives it.
+    pub(crate) fn find_at(&self, text: &str, at: usize) -> Option<(usize, usize)> {
+        let Some(relaxed) = &self.relaxed else {
+            return self.exact_at(text, at, Anchored::No);
+        };
+        // Every match of `exact` is a match of `relaxed`, so every start of an exact match lies
+        // inside a match that `relaxed`, searching left to right, reports (or at its start, if
+        // that one is empty). Only those starts need the exact pattern.
+        let mut from = at;
+        while from <= text.len() {
+            let candidate = relaxed.find(Input::new(text).range(from..))?;
+            let (start, end) = (candidate.start(), candidate.end());
+            if end - start > MAX_TRIED_SPAN {
+                // Trying every start of a long candidate could cost its length squared; one
+                // unanchored search from its start costs at most the rest of the text.
+                return self.exact_at(text, start, Anchored::No);
+            }
+            let mut p = start;
+            loop {
+                if let Some(found) = self.exact_at(text, p, Anchored::Yes) {
+                    return Some(found);
+                }
+                p = next_char(text, p);
+                if p >= end {
+                    break;
+                }
+            }
+            from = end.max(next_char(text, start));
+        }
+        None
+    }
+
+    fn exact_at(&self, text: &str, at: usize, anchored: Anchored) -> Option<(usize, usize)> {
+        self.exact
+            .find(Input::new(text).range(at..).anchored(anchored))
+            .map(|m| (m.start(), m.end()))
+    }
+
+    /// Every non-empty match, left to right, not overlapping.
+    pub(crate) fn find_all(&self, text: &str, out: &mut Vec<(usize, usize)>) {
+        let mut at = 0;
+        while at <= text.len() {
+            let Some((start, end)) = self.find_at(text, at) else {
+                break;
+            };
+            if end > start {
+                out.push((start, end));
+                at = end;
+            } else {
+                // An empty match: step over one character, as `regex`'s iterator does.
+                at = next_char(text, start);
+            }
+        }
+    }
+
+    /// Whether the pattern matches anywhere in `text`.
+    #[cfg(test)]
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        self.find_at(text, 0).is_some()
+    }
+}
+
+/// Longest candidate whose every start is tried with an anchored search, in bytes.
+const MAX_TRIED_SPAN: usize = 256;
+
+/// The position after the character at `at` (past the end when `at` is the end).
+fn next_char(text: &str, at: usize) -> usize {
+    at + text[at..].chars().next().map_or(1, char::len_utf8)
+}
+
+fn config(limits: &Limits) -> meta::Config {
+    meta::Config::new()
+        .nfa_size_limit(Some(limits.regex_size_limit))
+        .hybrid_cache_capacity(limits.regex_dfa_limit * 8)
+        // Only whole-match spans are ever asked for: no capture slots to compile or track.
+        .which_captures(WhichCaptures::Implicit)
+}
+
+/// A pattern matching everything `hir` matches (and more), cheap for the lazy DFA: every
+/// Unicode word-boundary assertion becomes "always true", and every long counted repetition
+/// (`[^.!?]{0,60}`, which makes a DFA state per count) becomes unbounded.
+fn without_word_boundaries(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Look(look) if is_unicode_word(*look) => Hir::empty(),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(without_word_boundaries(&r.sub)),
+            max: r.max.filter(|&max| max <= MAX_COUNTED),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(without_word_boundaries(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_word_boundaries).collect()),
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.iter().map(without_word_boundaries).collect())
+        }
+        _ => hir.clone(),
+    }
+}
+
+/// Largest repetition count the relaxed twin keeps.
+const MAX_COUNTED: u32 = 3;
+
+fn is_unicode_word(look: Look) -> bool {
+    matches!(
+        look,
+        Look::WordUnicode
+            | Look::WordUnicodeNegate
+            | Look::WordStartUnicode
+            | Look::WordEndUnicode
+            | Look::WordStartHalfUnicode
+            | Look::WordEndHalfUnicode
+    )
+}
+
+/// The regex crate's syntax errors draw the pattern over several lines; keep the last line
+/// (the reason) so every problem stays one line.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(message)
+        .trim()
+        .trim_start_matches("error: ")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(pattern: &str, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        Pattern::new(pattern, true, &Limits::default())
+            .unwrap()
+            .find_all(text, &mut out);
+        out.iter().map(|&(s, e)| text[s..e].to_string()).collect()
+    }
+
+    #[test]
+    fn word_boundaries_hold_next_to_accents_and_emoji() {
+        assert_eq!(all(r"\béén\b", "nog één keer, geen"), ["één"]);
+        assert!(all(r"\bgeheim\b", "geheimë café").is_empty());
+        assert_eq!(all(r"\bgeheim\b", "🤫geheim🤫 ëgeheim"), ["geheim"]);
+        assert_eq!(all(r"\bind\b", "vinden bij de IND."), ["IND"]);
+    }
+
+    #[test]
+    fn a_candidate_that_fails_does_not_hide_a_later_match() {
+        // `relaxed` finds "dossier" inside "vreemdelingendossiers" first.
+        assert_eq!(
+            all(r"\bdossiers?\b", "vreemdelingendossiers en één dossier"),
+            ["dossier"]
+        );
+    }
+
+    #[test]
+    fn errors_are_one_line_and_name_the_problem() {
+        let limits = Limits::default();
+        assert!(matches!(
+            Pattern::new("(unclosed", true, &limits),
+            Err(ProblemKind::InvalidRegex(m)) if !m.contains('\n')
+        ));
+        assert!(matches!(
+            Pattern::new("a|", true, &limits),
+            Err(ProblemKind::InvalidRegex(_))
+        ));
+        assert!(matches!(
+            Pattern::new(r"\w{1000}\w{1000}", true, &limits),
+            Err(ProblemKind::RegexTooBig { .. })
+        ));
+    }
+
+    /// Every pattern of every built-in pack and detector, as (pattern, case-insensitive).
+    fn builtin_patterns() -> Vec<(String, bool)> {
+        use crate::model::{Matcher, NearGroup};
+        let mut out: Vec<(String, bool)> = crate::detect::PATTERNS
+            .iter()
+            .map(|p| (p.to_string(), false))
+            .collect();
+        for name in crate::packs::names() {
+            for rule in crate::packs::bundle(&name).unwrap().rules {
+                match rule.matcher {
+                    Matcher::Regex {
+                        pattern,
+                        case_insensitive,
+                    } => out.push((pattern, case_insensitive)),
+                    Matcher::Near { groups, .. } => {
+                        out.extend(groups.into_iter().filter_map(|g| match g {
+                            NearGroup::Pattern { pattern } => Some((pattern, true)),
+                            NearGroup::Phrases(_) => None,
+                        }))
+                    }
+                    _ => {}
+                }
+                let contexts = rule.unless.into_iter().chain(rule.signals);
+                out.extend(contexts.filter_map(|c| c.pattern).map(|p| (p, true)));
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn reference(pattern: &str, case_insensitive: bool, text: &str) -> Vec<(usize, usize)> {
+        regex::RegexBuilder::new(pattern)
+            .case_insensitive(case_insensitive)
+            .build()
+            .unwrap()
+            .find_iter(text)
+            .filter(|m| !m.is_empty())
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
+    fn fast(pattern: &Pattern, text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        pattern.find_all(text, &mut out);
+        out
+    }
+
+    /// The two-step search must give exactly the matches of the plain regex: on the whole
+    /// corpus at once (long text, every kind of character) for every built-in pattern.
+    #[test]
+    fn same_matches_as_the_plain_regex_on_the_corpus() {
+        let corpus: String = include_str!("../../../tests/corpus/dev.jsonl")
+            .lines()
+            .chain(include_str!("../../../tests/corpus/holdout.jsonl").lines())
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter_map(|v| v["text"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+            .join("\r\n");
+        let limits = Limits::default();
+        let patterns = builtin_patterns();
+        assert!(patterns.len() > 50, "{} patterns", patterns.len());
+        let mut matched = 0;
+        for (source, ci) in &patterns {
+            let pattern = Pattern::new(source, *ci, &limits).unwrap();
+            let want = reference(source, *ci, &corpus);
+            matched += usize::from(!want.is_empty());
+            assert_eq!(fast(&pattern, &corpus), want, "pattern {source}");
+        }
+        // The comparison means something only if most patterns do match somewhere.
+        assert!(matched * 2 > patterns.len(), "{matched} of {}", patterns.len());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Short texts made of the characters that decide word boundaries: letters with and
+        /// without accents, digits, emoji, combining marks, spaces and punctuation.
+        #[test]
+        fn same_matches_as_the_plain_regex_on_odd_text(
+            text in "[a-zé ëÉ0-9_\u{301}🙂.,!?'\n-]{0,40}",
+        ) {
+            for (source, ci) in [
+                (r"\b[a-zé]+\b", true),
+                (r"\bé\w*", true),
+                (r"\B\w\b", false),
+                (r"\b\d+(?:\s\w+)?\b", true),
+                (r"(?:^|\.\s)\w+\b", true),
+            ] {
+                let pattern = Pattern::new(source, ci, &Limits::default()).unwrap();
+                proptest::prop_assert_eq!(fast(&pattern, &text), reference(source, ci, &text));
+            }
+        }
+    }
+}
