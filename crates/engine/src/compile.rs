@@ -55,7 +55,12 @@ pub(crate) fn value_key(s: &str) -> String {
     fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Problem>) -> Compiled {
+pub(crate) fn compile(
+    bundle: &Bundle,
+    limits: &Limits,
+    defer: bool,
+    problems: &mut Vec<Problem>,
+) -> Compiled {
     let mut phrases = PhraseTableBuilder::default();
     let mut regexes = Vec::new();
     let mut group_patterns = Vec::new();
@@ -112,7 +117,7 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
             Matcher::Regex {
                 pattern,
                 case_insensitive,
-            } => match Pattern::new(pattern, *case_insensitive, limits) {
+            } => match Pattern::new(pattern, *case_insensitive, limits, defer) {
                 Ok(re) => {
                     regexes.push(re);
                     CompiledMatcher::Regex(regexes.len() - 1)
@@ -151,7 +156,7 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
                             add_phrases(group, &format!("match.groups[{g}]"), owner, &mut report)
                         }
                         NearGroup::Pattern { pattern } => {
-                            match Pattern::new(pattern, true, limits) {
+                            match Pattern::new(pattern, true, limits, defer) {
                                 Ok(re) => group_patterns.push((owner, re)),
                                 Err(kind) => report(format!("match.groups[{g}].pattern"), kind),
                             }
@@ -186,7 +191,7 @@ pub(crate) fn compile(bundle: &Bundle, limits: &Limits, problems: &mut Vec<Probl
                             );
                         }
                         let pattern = context.pattern.as_ref().and_then(|p| {
-                            match Pattern::new(p, true, limits) {
+                            match Pattern::new(p, true, limits, defer) {
                                 Ok(re) => Some(re),
                                 Err(kind) => {
                                     report(format!("{field}[{u}].pattern"), kind);

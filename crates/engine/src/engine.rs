@@ -49,12 +49,23 @@ pub struct ScanOptions {
 #[derive(Clone, Debug, Default)]
 pub struct EngineBuilder {
     limits: Limits,
+    defer: bool,
 }
 
 impl EngineBuilder {
     /// Replaces all limits.
     pub fn limits(&mut self, limits: Limits) -> &mut Self {
         self.limits = limits;
+        self
+    }
+
+    /// Compiles each regex when a scan first needs it rather than now. For bundles known to
+    /// compile: a built-in pack (the test suite compiles every one in full) or a signed bundle
+    /// accepted before. Start-up then costs a fraction (most texts never reach most regexes);
+    /// syntax is still checked now, but a regex over its size limit would only fail when first
+    /// needed, and then match nothing.
+    pub fn defer_regexes(&mut self, yes: bool) -> &mut Self {
+        self.defer = yes;
         self
     }
 
@@ -126,7 +137,7 @@ impl EngineBuilder {
         bundle: Bundle,
         mut problems: Vec<Problem>,
     ) -> Result<Engine, PolicyError> {
-        let compiled = compile(&bundle, &self.limits, &mut problems);
+        let compiled = compile(&bundle, &self.limits, self.defer, &mut problems);
         if !problems.is_empty() {
             return Err(PolicyError::Invalid(problems));
         }

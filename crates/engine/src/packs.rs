@@ -396,11 +396,15 @@ pub fn bundle_json(name: &str) -> Result<String, PackError> {
     })
 }
 
-/// An engine for a built-in pack.
+/// An engine for a built-in pack. Its regexes compile when first needed: the test suite
+/// compiles every pack in full, so start-up need not.
 pub fn engine(name: &str) -> Result<Engine, PackError> {
     let bundle = bundle(name)?;
-    Engine::new(bundle).map_err(|error| PackError::Invalid {
-        name: name.to_string(),
-        error,
-    })
+    Engine::builder()
+        .defer_regexes(true)
+        .try_build(bundle)
+        .map_err(|error| PackError::Invalid {
+            name: name.to_string(),
+            error,
+        })
 }

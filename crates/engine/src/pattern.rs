@@ -12,29 +12,44 @@
 //! property test compares them on every built-in pattern), and the search stays linear: the
 //! exact pattern only ever runs forward from where the last search ended.
 
+use std::sync::OnceLock;
+
 use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
-use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
+use regex_syntax::hir::{
+    Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
+};
 
 use crate::error::ProblemKind;
 use crate::limits::Limits;
 
 /// A compiled pattern; see the module documentation.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Pattern {
-    exact: Regex,
-    /// Present when `exact` has Unicode word boundaries.
+    /// The author's pattern, parsed, and its limits: what `exact` is built from.
+    hir: Hir,
+    config: meta::Config,
+    /// Built at once, or on the first search that needs it when compiling was deferred. `None`
+    /// when a deferred build failed: the pattern then matches nothing.
+    exact: OnceLock<Option<Regex>>,
+    /// Present when the pattern has Unicode word boundaries.
     relaxed: Option<Regex>,
 }
 
 impl Pattern {
     /// Compiles a pattern written by a policy author, within `limits`.
+    ///
+    /// With `defer`, the author's pattern itself is only built when a search first needs it:
+    /// for bundles known to compile (a built-in pack, a signed bundle accepted before), so that
+    /// start-up does not wait for regexes most texts never reach. Its syntax is checked either
+    /// way.
     pub(crate) fn new(
         pattern: &str,
         case_insensitive: bool,
         limits: &Limits,
+        defer: bool,
     ) -> Result<Pattern, ProblemKind> {
         let length = pattern.chars().count();
         if length > limits.max_pattern_len {
@@ -58,31 +73,43 @@ impl Pattern {
             .look_set()
             .contains_word_unicode()
             .then(|| without_word_boundaries(&hir));
-        let build = |hir: &Hir| {
-            Regex::builder()
-                .configure(config(limits))
-                .build_from_hir(hir)
-                .map_err(|e| match e.size_limit() {
-                    Some(_) => ProblemKind::RegexTooBig {
-                        limit: limits.regex_size_limit,
-                    },
-                    None => ProblemKind::InvalidRegex(one_line(&e.to_string())),
-                })
-        };
-        let exact = build(&hir)?;
-        if exact.is_match("") {
-            return Err(ProblemKind::InvalidRegex(
-                "pattern matches the empty text, so it would match everywhere".into(),
-            ));
+        let config = config(limits);
+        let relaxed = relaxed
+            .map(|relaxed| build(&relaxed, &config, limits))
+            .transpose()?;
+        let exact = OnceLock::new();
+        if !defer {
+            let built = build(&hir, &config, limits)?;
+            if built.is_match("") {
+                return Err(ProblemKind::InvalidRegex(
+                    "pattern matches the empty text, so it would match everywhere".into(),
+                ));
+            }
+            let _ = exact.set(Some(built));
         }
-        let relaxed = relaxed.as_ref().map(build).transpose()?;
-        Ok(Pattern { exact, relaxed })
+        Ok(Pattern {
+            hir,
+            config,
+            exact,
+            relaxed,
+        })
+    }
+
+    fn exact(&self) -> Option<&Regex> {
+        self.exact
+            .get_or_init(|| {
+                Regex::builder()
+                    .configure(self.config.clone())
+                    .build_from_hir(&self.hir)
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// A built-in pattern (a detector's): known good, so a failure is a bug every test run
     /// catches.
     pub(crate) fn builtin(pattern: &str) -> Pattern {
-        Pattern::new(pattern, false, &Limits::default()).expect("built-in pattern compiles")
+        Pattern::new(pattern, false, &Limits::default(), false).expect("built-in pattern compiles")
     }
 
     /// The leftmost-first match starting at or after `at`, as `regex::Regex::find_at` gives it.
@@ -118,7 +145,7 @@ impl Pattern {
     }
 
     fn exact_at(&self, text: &str, at: usize, anchored: Anchored) -> Option<(usize, usize)> {
-        self.exact
+        self.exact()?
             .find(Input::new(text).range(at..).anchored(anchored))
             .map(|m| (m.start(), m.end()))
     }
@@ -155,6 +182,18 @@ fn next_char(text: &str, at: usize) -> usize {
     at + text[at..].chars().next().map_or(1, char::len_utf8)
 }
 
+fn build(hir: &Hir, config: &meta::Config, limits: &Limits) -> Result<Regex, ProblemKind> {
+    Regex::builder()
+        .configure(config.clone())
+        .build_from_hir(hir)
+        .map_err(|e| match e.size_limit() {
+            Some(_) => ProblemKind::RegexTooBig {
+                limit: limits.regex_size_limit,
+            },
+            None => ProblemKind::InvalidRegex(one_line(&e.to_string())),
+        })
+}
+
 fn config(limits: &Limits) -> meta::Config {
     meta::Config::new()
         .nfa_size_limit(Some(limits.regex_size_limit))
@@ -163,12 +202,26 @@ fn config(limits: &Limits) -> meta::Config {
         .which_captures(WhichCaptures::Implicit)
 }
 
-/// A pattern matching everything `hir` matches (and more), cheap for the lazy DFA: every
-/// Unicode word-boundary assertion becomes "always true", and every long counted repetition
-/// (`[^.!?]{0,60}`, which makes a DFA state per count) becomes unbounded.
+/// A pattern matching everything `hir` matches (and more), cheap to compile and to run: every
+/// Unicode word-boundary assertion becomes "always true", every long counted repetition
+/// (`[^.!?]{0,60}`, which makes a DFA state per count) becomes unbounded, and every class that
+/// reaches beyond ASCII (`\w` has 700 ranges) admits any non-ASCII character instead.
 fn without_word_boundaries(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Look(look) if is_unicode_word(*look) => Hir::empty(),
+        HirKind::Class(Class::Unicode(class))
+            if class.ranges().last().is_some_and(|r| r.end() > '\x7f') =>
+        {
+            let mut coarse = ClassUnicode::new(
+                class
+                    .ranges()
+                    .iter()
+                    .filter(|r| r.start() <= '\x7f')
+                    .map(|r| ClassUnicodeRange::new(r.start(), r.end().min('\x7f'))),
+            );
+            coarse.push(ClassUnicodeRange::new('\u{80}', char::MAX));
+            Hir::class(Class::Unicode(coarse))
+        }
         HirKind::Repetition(r) => Hir::repetition(Repetition {
             sub: Box::new(without_word_boundaries(&r.sub)),
             max: r.max.filter(|&max| max <= MAX_COUNTED),
@@ -220,7 +273,7 @@ mod tests {
 
     fn all(pattern: &str, text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        Pattern::new(pattern, true, &Limits::default())
+        Pattern::new(pattern, true, &Limits::default(), false)
             .unwrap()
             .find_all(text, &mut out);
         out.iter().map(|&(s, e)| text[s..e].to_string()).collect()
@@ -247,15 +300,15 @@ mod tests {
     fn errors_are_one_line_and_name_the_problem() {
         let limits = Limits::default();
         assert!(matches!(
-            Pattern::new("(unclosed", true, &limits),
+            Pattern::new("(unclosed", true, &limits, false),
             Err(ProblemKind::InvalidRegex(m)) if !m.contains('\n')
         ));
         assert!(matches!(
-            Pattern::new("a|", true, &limits),
+            Pattern::new("a|", true, &limits, false),
             Err(ProblemKind::InvalidRegex(_))
         ));
         assert!(matches!(
-            Pattern::new(r"\w{1000}\w{1000}", true, &limits),
+            Pattern::new(r"\w{1000}\w{1000}", true, &limits, false),
             Err(ProblemKind::RegexTooBig { .. })
         ));
     }
@@ -324,13 +377,17 @@ mod tests {
         assert!(patterns.len() > 50, "{} patterns", patterns.len());
         let mut matched = 0;
         for (source, ci) in &patterns {
-            let pattern = Pattern::new(source, *ci, &limits).unwrap();
+            let pattern = Pattern::new(source, *ci, &limits, false).unwrap();
             let want = reference(source, *ci, &corpus);
             matched += usize::from(!want.is_empty());
             assert_eq!(fast(&pattern, &corpus), want, "pattern {source}");
         }
         // The comparison means something only if most patterns do match somewhere.
-        assert!(matched * 2 > patterns.len(), "{matched} of {}", patterns.len());
+        assert!(
+            matched * 2 > patterns.len(),
+            "{matched} of {}",
+            patterns.len()
+        );
     }
 
     proptest::proptest! {
@@ -348,7 +405,7 @@ mod tests {
                 (r"\b\d+(?:\s\w+)?\b", true),
                 (r"(?:^|\.\s)\w+\b", true),
             ] {
-                let pattern = Pattern::new(source, ci, &Limits::default()).unwrap();
+                let pattern = Pattern::new(source, ci, &Limits::default(), false).unwrap();
                 proptest::prop_assert_eq!(fast(&pattern, &text), reference(source, ci, &text));
             }
         }

@@ -508,9 +508,15 @@ pub fn accept(envelope: &[u8], trust: &Trust, today: &str) -> Result<Accepted, R
 /// running them again would delay every start).
 pub fn reload(envelope: &[u8], trust: &Trust) -> Result<Engine, Rejection> {
     let Verified {
-        bundle, builder, ..
+        bundle,
+        mut builder,
+        ..
     } = verified(envelope, trust)?;
-    builder.compile_valid(bundle).map_err(Rejection::Rules)
+    // Every regex compiled when the bundle was accepted.
+    builder
+        .defer_regexes(true)
+        .compile_valid(bundle)
+        .map_err(Rejection::Rules)
 }
 
 /// A payload with a trusted signature that parses into a valid bundle of the trusted id.
