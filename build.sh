@@ -2,6 +2,7 @@
 # Postwacht's one build entry point.
 #   ./build.sh        build everything and run the main job (check a sample post with the default policy)
 #   ./build.sh test   install what the tests need, then run every test suite
+#   ./build.sh bench  run the benchmarks (native, wasm in Chromium, typing) and write BENCHMARKS.md
 # On a fresh Debian machine it installs what is missing itself and says so as it does.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -55,9 +56,28 @@ build_wasm() {
     target/wasm32-unknown-unknown/wasm/postwacht_wasm.wasm
 }
 
-wasm_size() {
-  local wasm=dist/wasm/postwacht_wasm_bg.wasm
-  say "wasm size: $(wc -c < "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip"
+# Size budgets, in bytes, checked on every build. The issue's targets are 600 KB raw and 200 KB
+# gzip for the wasm; the engine is far above them (BENCHMARKS.md says why and what was tried),
+# so these are a ratchet at today's size plus a little: growth fails the build until someone
+# decides it is worth it and raises them here.
+WASM_BUDGET_RAW=2300000
+WASM_BUDGET_GZIP=700000
+ZIP_BUDGET=1000000
+
+check_sizes() {
+  local wasm=dist/wasm/postwacht_wasm_bg.wasm zip raw gz zipped
+  zip=$(ls dist/postwacht-chromium-*.zip)
+  raw=$(wc -c < "$wasm")
+  gz=$(gzip -9 -c "$wasm" | wc -c)
+  zipped=$(wc -c < "$zip")
+  say "sizes: wasm $raw bytes raw, $gz bytes gzip (budget $WASM_BUDGET_RAW / $WASM_BUDGET_GZIP); extension zip $zipped bytes (budget $ZIP_BUDGET)"
+  mkdir -p target/bench
+  printf '{"wasm_raw": %s, "wasm_gzip": %s, "zip": %s, "budget": {"wasm_raw": %s, "wasm_gzip": %s, "zip": %s}, "target": {"wasm_raw": 600000, "wasm_gzip": 200000, "zip": 1000000}}\n' \
+    "$raw" "$gz" "$zipped" "$WASM_BUDGET_RAW" "$WASM_BUDGET_GZIP" "$ZIP_BUDGET" > target/bench/size.json
+  if [ "$raw" -gt "$WASM_BUDGET_RAW" ] || [ "$gz" -gt "$WASM_BUDGET_GZIP" ] || [ "$zipped" -gt "$ZIP_BUDGET" ]; then
+    echo "size budget exceeded (see build.sh: WASM_BUDGET_RAW, WASM_BUDGET_GZIP, ZIP_BUDGET)" >&2
+    exit 1
+  fi
 }
 
 ensure_node() {
@@ -79,6 +99,7 @@ build_extension() {
   ensure_python
   say "bundling the extension into dist/chromium and dist/firefox"
   node extension/build.mjs
+  check_sizes
 }
 
 ensure_python() {
@@ -147,8 +168,25 @@ run_tests() {
   node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
 }
 
+run_benchmarks() {
+  build
+  say "benchmark inputs: texts from the corpus, synthetic 10 to 1,000-rule bundles"
+  cargo run --release -q -p postwacht-bench --bin bench-inputs -- target/bench/inputs
+  say "native benchmarks (criterion)"
+  cargo bench -p postwacht-bench
+  ensure_chromium
+  node tests/fixtures/build.mjs
+  say "wasm in Chromium against the JavaScript RegExp baseline"
+  node tests/bench/engine-page.mjs
+  say "typing in the fixture editors: keystroke to highlight, added latency, cold start, memory"
+  node tests/bench/typing.mjs
+  node tests/bench/report.mjs
+  say "wrote BENCHMARKS.md"
+}
+
 case "${1:-build}" in
-  build) build; demo; wasm_size ;;
-  test) run_tests; wasm_size; say "all tests passed" ;;
-  *) echo "usage: ./build.sh [test]" >&2; exit 2 ;;
+  build) build; demo ;;
+  test) run_tests; say "all tests passed" ;;
+  bench) run_benchmarks ;;
+  *) echo "usage: ./build.sh [test|bench]" >&2; exit 2 ;;
 esac

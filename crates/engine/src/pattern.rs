@@ -166,12 +166,6 @@ impl Pattern {
             }
         }
     }
-
-    /// Whether the pattern matches anywhere in `text`.
-    #[cfg(test)]
-    pub(crate) fn is_match(&self, text: &str) -> bool {
-        self.find_at(text, 0).is_some()
-    }
 }
 
 /// Longest candidate whose every start is tried with an anchored search, in bytes.
@@ -200,6 +194,10 @@ fn config(limits: &Limits) -> meta::Config {
         .hybrid_cache_capacity(limits.regex_dfa_limit * 8)
         // Only whole-match spans are ever asked for: no capture slots to compile or track.
         .which_captures(WhichCaptures::Implicit)
+        // The backtracker clears a bitset of (haystack length × states) before every search;
+        // an anchored try from a candidate to the end of a long post spent more time clearing
+        // it than the PikeVM spends on the few characters such a try reads.
+        .backtrack(false)
 }
 
 /// A pattern matching everything `hir` matches (and more), cheap to compile and to run: every

@@ -61,6 +61,12 @@ impl WasmEngine {
         to_js(&PolicyView::of(self.engine.bundle()))
     }
 
+    /// The bundle's gate settings alone: what the worker needs at start, without converting the
+    /// whole policy (clauses, messages) before the first scan.
+    pub fn gate(&self) -> Result<JsValue, JsError> {
+        to_js(&self.engine.bundle().gate)
+    }
+
     /// The bundle id.
     #[wasm_bindgen(getter)]
     pub fn id(&self) -> String {

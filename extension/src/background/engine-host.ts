@@ -3,7 +3,7 @@
 // The worker may be stopped at any moment; everything here is rebuilt lazily on the next message.
 
 import init, { Engine, builtInPacks, reloadSignedBundle } from "../../../dist/wasm/postwacht_wasm.js";
-import type { Finding, PackInfo, PolicySource, PolicyStamp, PolicyView } from "../shared/protocol";
+import type { Finding, Gate, PackInfo, PolicySource, PolicyStamp, PolicyView } from "../shared/protocol";
 import { readEffective, type Effective } from "../shared/settings";
 import type { StoredBundle } from "./updates";
 
@@ -16,6 +16,8 @@ export interface Active {
   pack: string;
   /** Categories the user switched off that the policy lets them switch off. */
   off: Set<string>;
+  /** The gate settings in force: the bundle's, with the administrator's overrides. */
+  gate: Gate;
   /** Built on first request: the documents, clauses and messages cards display. */
   view?: PolicyView;
 }
@@ -77,13 +79,19 @@ async function compileActive(settings: Effective): Promise<Active> {
       engine = Engine.fromPack(pack);
     }
   }
-  const view = engine.policy() as PolicyView;
+  const gate = engine.gate() as Gate;
   // The administrator's enforcement settings win over the bundle's own.
-  if (settings.managed.blockOverride !== undefined) view.gate.block_override = settings.managed.blockOverride;
-  if (settings.managed.cooldownSeconds !== undefined) view.gate.cooldown_seconds = settings.managed.cooldownSeconds;
-  const adjustable = new Set(view.gate.adjustable);
+  if (settings.managed.blockOverride !== undefined) gate.block_override = settings.managed.blockOverride;
+  if (settings.managed.cooldownSeconds !== undefined) gate.cooldown_seconds = settings.managed.cooldownSeconds;
+  const adjustable = new Set(gate.adjustable);
   const off = new Set(settings.disabledCategories.filter((c) => adjustable.has(c)));
-  return { engine, stamp: { id: engine.id, version: engine.version }, source, pack, off, view };
+  return { engine, stamp: { id: engine.id, version: engine.version }, source, pack, off, gate };
+}
+
+/** The policy as cards and the popup show it; converted on first request, not at start. */
+export function policyView(a: Active): PolicyView {
+  a.view ??= { ...(a.engine.policy() as PolicyView), gate: a.gate };
+  return a.view;
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import type { PacksReply, PolicyReply, Request, ScanReply, UpdateReply, UpdateState } from "../shared/protocol";
 import { MANAGED_IGNORED, readEffective, refreshManaged, USER_KEYS, type ManagedSettings } from "../shared/settings";
-import { activeEngine, invalidate, packs, scan } from "./engine-host";
+import { activeEngine, invalidate, packs, policyView, scan } from "./engine-host";
 import { checkNow, ensureAlarm, isUpdateAlarm, type StoredBundle, type UpdateStatus } from "./updates";
 
 chrome.runtime.onMessage.addListener((message: Request, _sender, sendResponse) => {
@@ -78,7 +78,7 @@ async function answer(message: Request): Promise<ScanReply | PolicyReply | Packs
     }
     case "policy": {
       const active = await activeEngine();
-      return { ok: true, policy: active.view!, source: active.source, pack: active.pack };
+      return { ok: true, policy: policyView(active), source: active.source, pack: active.pack };
     }
     case "warm":
       // An editor got focus: start the engine now, not at the first keystroke.

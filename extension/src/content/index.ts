@@ -5,17 +5,18 @@
 import { Badge } from "./badge";
 import { Card } from "./card";
 import { Editor } from "./editor";
-import { EngineClient, extensionAlive } from "./engine-client";
+import { extensionAlive } from "./engine-client";
 import { Gate } from "./gate";
-import { Highlights } from "./highlights";
 import { setLang } from "../shared/i18n";
 import { onSettingsChanged, readEffective, siteState, type Effective } from "../shared/settings";
 import { siteFor } from "./sites";
 import { classify, editingHost, hostSelector } from "./surfaces";
+import { noteInput, TimedClient, TimedHighlights } from "./timing";
 
 const site = siteFor(location.hostname);
-const client = new EngineClient();
-const highlights = new Highlights();
+
+const client = new TimedClient();
+const highlights = new TimedHighlights();
 const editors = new Map<HTMLElement, Editor>();
 const card = new Card();
 let active: Editor | undefined;
@@ -122,7 +123,11 @@ function listen(): void {
       activate(editor);
     }
   }, opts);
-  document.addEventListener("input", (e) => editorFor(e.composedPath()[0] ?? e.target)?.schedule(), opts);
+  document.addEventListener("input", (e) => {
+    const editor = editorFor(e.composedPath()[0] ?? e.target);
+    editor?.schedule();
+    if (editor) noteInput(editor, e);
+  }, opts);
   document.addEventListener("compositionstart", (e) => editorFor(e.target)?.setComposing(true), opts);
   document.addEventListener("compositionend", (e) => editorFor(e.target)?.setComposing(false), opts);
 
