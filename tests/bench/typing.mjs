@@ -7,7 +7,7 @@
 //                               [--editors x,facebook]
 //
 // 1. Keystroke to highlight: from an `input` event to the moment the content script has set the
-//    highlights for a text that includes it (rAF batching, message round trip to the worker and
+//    highlights for a text that includes it (the editor's scheduling, message round trip to the worker and
 //    painting included). The content script records it as a `performance.measure(
 //    "postwacht:input-to-highlight")` once this script switches its timing on in the content
 //    script's isolated world (over CDP); the entry is on the window's shared timeline, so the page's
@@ -16,7 +16,7 @@
 //    extension (two browsers, the same keystrokes, interleaved half a period apart so both see the
 //    same background load). Two figures per keystroke: to the start of the next frame (rAF
 //    callback) and to the end of that frame (a task posted from the rAF callback runs after the
-//    frame's other rAF callbacks — including the extension's scan scheduling — style, layout and
+//    frame's other rAF callbacks, style, layout and
 //    paint).
 // 3. Cold start, on x.com: the worker is stopped (as MV3 does after ~30 s idle), then typing; the
 //    first scan's reply as the content script sees it (mid-post: one keystroke; in a new tab: focus,

@@ -42,6 +42,8 @@ impl Folded {
                     push('\'', &mut text, &mut origin)
                 }
                 '\u{2010}'..='\u{2015}' | '\u{2212}' => push('-', &mut text, &mut origin),
+                // Most of a post is ASCII: nothing to decompose.
+                _ if c.is_ascii() => push(c.to_ascii_lowercase(), &mut text, &mut origin),
                 _ => {
                     for lower in c.to_lowercase() {
                         decompose_canonical(lower, |d| {
