@@ -5,12 +5,13 @@
 //! at the first `é` or emoji they give up and the whole search falls back to the PikeVM, some
 //! fifty times slower. Nearly every post has such a character, so nearly every search did.
 //!
-//! So each pattern with Unicode word boundaries also gets a *relaxed* twin with those assertions
-//! removed. The twin needs no fallback, and it matches everywhere the pattern matches (an
-//! assertion only ever forbids a match), so it finds candidates fast; the author's pattern then
-//! decides, starting from the candidate. Results are exactly those of the pattern alone (a
-//! property test compares them on every built-in pattern), and the search stays linear: the
-//! exact pattern only ever runs forward from where the last search ended.
+//! So each pattern with Unicode word boundaries also gets a *relaxed* twin ([`relax`]): those
+//! assertions removed, long counted repetitions unbounded, wide classes coarsened. The twin needs
+//! no fallback, and it matches everywhere the pattern matches (each change only ever allows more),
+//! so it finds candidates fast; the author's pattern then decides, with anchored tries inside
+//! each candidate. Results are exactly those of the pattern alone (a test compares them on every
+//! built-in pattern), and the search stays linear: a bounded number of tries per candidate, and
+//! one plain search from the start of any candidate too long to try.
 
 use std::sync::OnceLock;
 
@@ -72,7 +73,7 @@ impl Pattern {
             .properties()
             .look_set()
             .contains_word_unicode()
-            .then(|| without_word_boundaries(&hir));
+            .then(|| relax(&hir));
         let config = config(limits);
         let relaxed = relaxed
             .map(|relaxed| build(&relaxed, &config, limits))
@@ -204,7 +205,7 @@ fn config(limits: &Limits) -> meta::Config {
 /// Unicode word-boundary assertion becomes "always true", every long counted repetition
 /// (`[^.!?]{0,60}`, which makes a DFA state per count) becomes unbounded, and every class that
 /// reaches beyond ASCII (`\w` has 700 ranges) admits any non-ASCII character instead.
-fn without_word_boundaries(hir: &Hir) -> Hir {
+fn relax(hir: &Hir) -> Hir {
     match hir.kind() {
         HirKind::Look(look) if is_unicode_word(*look) => Hir::empty(),
         HirKind::Class(Class::Unicode(class))
@@ -221,18 +222,16 @@ fn without_word_boundaries(hir: &Hir) -> Hir {
             Hir::class(Class::Unicode(coarse))
         }
         HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(without_word_boundaries(&r.sub)),
+            sub: Box::new(relax(&r.sub)),
             max: r.max.filter(|&max| max <= MAX_COUNTED),
             ..r.clone()
         }),
         HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(without_word_boundaries(&c.sub)),
+            sub: Box::new(relax(&c.sub)),
             ..c.clone()
         }),
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_word_boundaries).collect()),
-        HirKind::Alternation(subs) => {
-            Hir::alternation(subs.iter().map(without_word_boundaries).collect())
-        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(relax).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(relax).collect()),
         _ => hir.clone(),
     }
 }
