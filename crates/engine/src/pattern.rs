@@ -313,9 +313,9 @@ mod tests {
     /// Every pattern of every built-in pack and detector, as (pattern, case-insensitive).
     fn builtin_patterns() -> Vec<(String, bool)> {
         use crate::model::{Matcher, NearGroup};
-        let mut out: Vec<(String, bool)> = crate::detect::PATTERNS
+        let mut out: Vec<(String, bool)> = crate::model::DetectorKind::ALL
             .iter()
-            .map(|p| (p.to_string(), false))
+            .map(|&kind| (crate::detect::pattern(kind).to_string(), false))
             .collect();
         for name in crate::packs::names() {
             for rule in crate::packs::bundle(&name).unwrap().rules {

@@ -21,36 +21,25 @@ pub(crate) struct Detector {
     candidates: Pattern,
 }
 
-/// Every detector's candidate pattern, for tests of the pattern search.
-#[cfg(test)]
-pub(crate) const PATTERNS: &[&str] = &[
-    email::PATTERN,
-    ip::V4_PATTERN,
-    ip::V6_PATTERN,
-    iban::PATTERN,
-    bsn::PATTERN,
-    rrn::PATTERN,
-    phone::PATTERN,
-    address::PATTERN,
-    version::PATTERN,
-    card::PATTERN,
-];
+/// The candidate pattern of a detector.
+pub(crate) fn pattern(kind: DetectorKind) -> &'static str {
+    match kind {
+        DetectorKind::Email => email::PATTERN,
+        DetectorKind::Ipv4 => ip::V4_PATTERN,
+        DetectorKind::Ipv6 => ip::V6_PATTERN,
+        DetectorKind::Iban => iban::PATTERN,
+        DetectorKind::NlBsn => bsn::PATTERN,
+        DetectorKind::BeRrn => rrn::PATTERN,
+        DetectorKind::PhoneNl | DetectorKind::PhoneBe => phone::PATTERN,
+        DetectorKind::NlPostcodeAddress => address::PATTERN,
+        DetectorKind::SoftwareVersion => version::PATTERN,
+        DetectorKind::PaymentCard => card::PATTERN,
+    }
+}
 
 impl Detector {
     pub(crate) fn new(kind: DetectorKind) -> Detector {
-        let pattern = match kind {
-            DetectorKind::Email => email::PATTERN,
-            DetectorKind::Ipv4 => ip::V4_PATTERN,
-            DetectorKind::Ipv6 => ip::V6_PATTERN,
-            DetectorKind::Iban => iban::PATTERN,
-            DetectorKind::NlBsn => bsn::PATTERN,
-            DetectorKind::BeRrn => rrn::PATTERN,
-            DetectorKind::PhoneNl | DetectorKind::PhoneBe => phone::PATTERN,
-            DetectorKind::NlPostcodeAddress => address::PATTERN,
-            DetectorKind::SoftwareVersion => version::PATTERN,
-            DetectorKind::PaymentCard => card::PATTERN,
-        };
-        let candidates = Pattern::builtin(pattern);
+        let candidates = Pattern::builtin(pattern(kind));
         Detector { kind, candidates }
     }
 
