@@ -10,26 +10,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from '../e2e/serve.mjs';
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Where every bench script writes its JSON (`target/bench/`). */
 export const BENCH_DIR = path.join(ROOT, 'target/bench');
 
-/** Debian's Chromium; never a downloaded browser. `CHROMIUM_PATH` overrides it. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-/** Headless, and quiet on a closed network (see shared/notes/toolchain.md). */
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// The same browser, flags and launch as the end-to-end tests.
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /**
  * Launches Debian's Chromium headless. Extra `args` are appended to CHROMIUM_ARGS.
@@ -40,7 +29,7 @@ export async function launchChromium({ args = [], ...options } = {}) {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} not found: apt-get install -y chromium (never download a browser)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...args], ...options });
+  return launchBrowser({ args, headless: true, ...options });
 }
 
 /**

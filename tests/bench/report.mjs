@@ -582,65 +582,52 @@ export function render({ dir, existing }) {
   out.push('');
   out.push('KB = 1,000 bytes, MB = 1,000,000 bytes. "no data": the source file is missing or has no such figure.');
 
-  out.push('');
-  out.push('## Browser: the wasm engine in Chromium');
-  out.push('');
-  if (data.browser) {
-    out.push(provenance(files.browser, data.browser));
-    out.push('');
-    out.push(browserSection(data.browser, nativeTimes));
-  } else {
-    out.push('No data: run `node tests/bench/engine-page.mjs`.');
-  }
-
-  out.push('');
-  out.push('## Native');
-  out.push('');
-  if (data.native) {
-    out.push(provenance(files.native, data.native));
-    out.push('');
-    if (nativeTimes.size) {
-      out.push(
-        mdTable(
-          ['Input', 'Bytes', 'Median scan', 'MB/s', 'Figure'],
-          TEXTS.filter((t) => nativeTimes.has(t)).map((t) => {
-            const n = /** @type {{ us: number, path: string }} */ (nativeTimes.get(t));
-            return [t, inputBytes[t] || '—', fmtTime(n.us), inputBytes[t] ? fmt(inputBytes[t] / n.us) : '—', `\`${n.path}\``];
-          }),
-        ),
-      );
-      out.push('');
-    }
-    out.push('Every median in the file:');
-    out.push('');
-    out.push(leavesSection(data.native, 'native.json', /median/i));
-  } else {
-    out.push('No data: `target/bench/native.json` is written from the criterion benches of `crates/bench`.');
-  }
-
-  out.push('');
-  out.push('## Typing in the extension');
-  out.push('');
-  if (data.typing) {
-    out.push(provenance(files.typing, data.typing));
-    out.push('');
-    out.push('Every figure in the file, as written there (typing.mjs writes times in ms, memory in bytes):');
-    out.push('');
-    out.push(leavesSection(data.typing, 'typing.json', /^(?!config\.|post\.|seconds|cold\.tries)/, 120));
-  } else {
-    out.push('No data: run `node tests/bench/typing.mjs`.');
-  }
-
-  out.push('');
-  out.push('## Sizes');
-  out.push('');
-  if (data.size) {
-    out.push(provenance(files.size, data.size));
-    out.push('');
-    out.push(leavesSection(data.size, 'size.json'));
-  } else {
-    out.push('No data: `target/bench/size.json` is written by `./build.sh`.');
-  }
+  /**
+   * One source's section: its heading, where its figures come from, then `body`; or how to
+   * produce the missing file.
+   * @param {string} title @param {'browser' | 'native' | 'typing' | 'size'} key
+   * @param {(d: any) => string[]} body @param {string} missing
+   */
+  const section = (title, key, body, missing) => {
+    out.push('', `## ${title}`, '');
+    const d = /** @type {any} */ (data)[key];
+    if (d) out.push(provenance(files[key], d), '', ...body(d));
+    else out.push(`No data: ${missing}`);
+  };
+  section('Browser: the wasm engine in Chromium', 'browser', (b) => [browserSection(b, nativeTimes)], 'run `node tests/bench/engine-page.mjs`.');
+  section(
+    'Native',
+    'native',
+    (n) => [
+      ...(nativeTimes.size
+        ? [
+            mdTable(
+              ['Input', 'Bytes', 'Median scan', 'MB/s', 'Figure'],
+              TEXTS.filter((t) => nativeTimes.has(t)).map((t) => {
+                const m = /** @type {{ us: number, path: string }} */ (nativeTimes.get(t));
+                return [t, inputBytes[t] || '—', fmtTime(m.us), inputBytes[t] ? fmt(inputBytes[t] / m.us) : '—', `\`${m.path}\``];
+              }),
+            ),
+            '',
+          ]
+        : []),
+      'Every median in the file:',
+      '',
+      leavesSection(n, 'native.json', /median/i),
+    ],
+    '`target/bench/native.json` is written from the criterion benches of `crates/bench`.',
+  );
+  section(
+    'Typing in the extension',
+    'typing',
+    (t) => [
+      'Every figure in the file, as written there (typing.mjs writes times in ms, memory in bytes):',
+      '',
+      leavesSection(t, 'typing.json', /^(?!config\.|post\.|seconds|cold\.tries)/, 120),
+    ],
+    'run `node tests/bench/typing.mjs`.',
+  );
+  section('Sizes', 'size', (z) => [leavesSection(z, 'size.json')], '`target/bench/size.json` is written by `./build.sh`.');
 
   // The hand-written notes, verbatim.
   let notes = DEFAULT_NOTES;

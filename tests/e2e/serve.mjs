@@ -260,7 +260,10 @@ export async function routeFixtures(context, { lang = 'en', allow = [] } = {}) {
   return log;
 }
 
-/** Launch Debian Chromium headless (no extension). Extra `args` are appended. */
+/**
+ * Launch Debian Chromium headless (no extension). Extra `args` are appended.
+ * @param {{ args?: string[] } & Record<string, unknown>} [options]
+ */
 export async function launchBrowser({ args = [], ...options } = {}) {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...args], ...options });
 }
