@@ -50,6 +50,14 @@ impl TempDir {
         assert_eq!(o.status.code(), Some(code), "{args:?}: {}", text(&o));
         text(&o)
     }
+
+    /// Runs `postwacht bundle verify signed.json` with `options` and expects exit status `code`.
+    fn verify(&self, code: i32, options: &[&str]) -> String {
+        self.expect(
+            code,
+            &[&["bundle", "verify", "signed.json"], options].concat(),
+        )
+    }
 }
 
 impl Drop for TempDir {
@@ -128,21 +136,15 @@ fn keygen_sign_verify_round_trip() {
     );
     assert_eq!(envelope["signatures"][0]["keyid"], key_id.as_str());
 
-    let out = dir.expect(
-        0,
-        &["bundle", "verify", "signed.json", "--pubkey", "org.pub"],
-    );
+    let out = dir.verify(0, &["--pubkey", "org.pub"]);
     for expected in ["gemeente-test", "version: 7", "2099-12-31", key_id.as_str()] {
         assert!(out.contains(expected), "{expected}: {out}");
     }
     // An explicit bundle id, a second (unused) key, and the minimum version itself.
     dir.expect(0, &["bundle", "keygen", "--out", "spare"]);
-    dir.expect(
+    dir.verify(
         0,
         &[
-            "bundle",
-            "verify",
-            "signed.json",
             "--pubkey",
             "spare.pub",
             "--pubkey",
@@ -175,17 +177,11 @@ fn a_tampered_file_is_refused() {
     envelope["payload"] =
         serde_json::Value::from(postwacht_engine::signed::encode_base64(changed.as_bytes()));
     dir.write("signed.json", &envelope.to_string());
-    let err = dir.expect(
-        2,
-        &["bundle", "verify", "signed.json", "--pubkey", "org.pub"],
-    );
+    let err = dir.verify(2, &["--pubkey", "org.pub"]);
     assert!(err.contains("changed after signing"), "{err}");
 
     dir.write("signed.json", "{ \"payloadType\": ");
-    let err = dir.expect(
-        2,
-        &["bundle", "verify", "signed.json", "--pubkey", "org.pub"],
-    );
+    let err = dir.verify(2, &["--pubkey", "org.pub"]);
     assert!(err.contains("line 1"), "{err}");
 }
 
@@ -193,68 +189,23 @@ fn a_tampered_file_is_refused() {
 fn a_file_signed_by_another_key_is_refused() {
     let dir = signed_dir("wrong-key");
     dir.expect(0, &["bundle", "keygen", "--out", "other"]);
-    let err = dir.expect(
-        2,
-        &["bundle", "verify", "signed.json", "--pubkey", "other.pub"],
-    );
+    let err = dir.verify(2, &["--pubkey", "other.pub"]);
     assert!(err.contains("not trusted"), "{err}");
-    let err = dir.expect(
-        2,
-        &[
-            "bundle",
-            "verify",
-            "signed.json",
-            "--pubkey",
-            "org.pub",
-            "--bundle-id",
-            "iemand-anders",
-        ],
-    );
+    let err = dir.verify(2, &["--pubkey", "org.pub", "--bundle-id", "iemand-anders"]);
     assert!(err.contains("iemand-anders"), "{err}");
-    let err = dir.expect(
-        2,
-        &[
-            "bundle",
-            "verify",
-            "signed.json",
-            "--pubkey",
-            "org.key.missing",
-        ],
-    );
+    let err = dir.verify(2, &["--pubkey", "org.key.missing"]);
     assert!(err.contains("org.key.missing"), "{err}");
 }
 
 #[test]
 fn rollback_and_expiry_are_refused() {
     let dir = signed_dir("rollback");
-    let err = dir.expect(
-        2,
-        &[
-            "bundle",
-            "verify",
-            "signed.json",
-            "--pubkey",
-            "org.pub",
-            "--min-version",
-            "4",
-        ],
-    );
+    let err = dir.verify(2, &["--pubkey", "org.pub", "--min-version", "4"]);
     assert!(
         err.contains("rollback") && err.contains("version 3"),
         "{err}"
     );
-    let err = dir.expect(
-        2,
-        &[
-            "bundle",
-            "verify",
-            "signed.json",
-            "--pubkey",
-            "org.pub",
-            "--today",
-            "2100-01-01",
-        ],
-    );
+    let err = dir.verify(2, &["--pubkey", "org.pub", "--today", "2100-01-01"]);
     assert!(err.contains("expired on 2099-12-31"), "{err}");
 }
 
