@@ -33,7 +33,7 @@ export class Editor {
   error?: Error;
   private flat?: Flat;
   private composing = false;
-  private pending = 0;
+  private frame = 0;
   private observer: MutationObserver;
   private mirror?: Mirror;
   private poll = 0;
@@ -75,17 +75,11 @@ export class Editor {
     if (!on) this.schedule();
   }
 
-  /**
-   * Re-read and re-scan in the next task: after the site's editor has finished its own handling
-   * of the keystroke (React commits before the event's task ends), with every change of that
-   * task in one scan. Waiting for the next animation frame instead cost 8 ms a keystroke on
-   * average, more than the scan itself (BENCHMARKS.md); bursts still coalesce in the engine
-   * client, which keeps one request in flight and sends only the latest text.
-   */
+  /** Re-read and re-scan at the next animation frame (many changes in one frame: one scan). */
   schedule(): void {
-    if (this.pending || this.composing) return;
-    this.pending = window.setTimeout(() => {
-      this.pending = 0;
+    if (this.frame || this.composing) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
       this.run();
     });
   }
@@ -241,7 +235,7 @@ export class Editor {
   }
 
   detach(): void {
-    clearTimeout(this.pending);
+    cancelAnimationFrame(this.frame);
     clearInterval(this.poll);
     this.observer.disconnect();
     this.highlights.clear(this);
