@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::detect::Detector;
 use crate::error::{Location, Problem, ProblemKind};
+use crate::gate::{Gate, GateBuilder};
 use crate::limits::Limits;
 use crate::model::{Bundle, DetectorKind, Matcher, NearGroup, Unless};
 use crate::pattern::Pattern;
@@ -42,6 +43,8 @@ pub(crate) struct Compiled {
     /// The `near` groups given as patterns, with the owner their hits are filed under.
     pub(crate) group_patterns: Vec<(Owner, Pattern)>,
     pub(crate) detectors: Vec<Detector>,
+    /// Which of the patterns above a text can match.
+    pub(crate) gate: Gate,
     /// Whether any rule needs word positions (`near`, or `unless` with `within`).
     pub(crate) needs_words: bool,
 }
@@ -69,6 +72,7 @@ pub(crate) fn compile(
     let mut rules = Vec::with_capacity(bundle.rules.len());
     let mut needs_words = false;
     let mut owners = Owners::default();
+    let mut gate = GateBuilder::default();
 
     for (r, rule) in bundle.rules.iter().enumerate() {
         let groups = match &rule.matcher {
@@ -118,7 +122,8 @@ pub(crate) fn compile(
                 pattern,
                 case_insensitive,
             } => match Pattern::new(pattern, *case_insensitive, limits, defer) {
-                Ok(re) => {
+                Ok(mut re) => {
+                    gate.add(&mut re);
                     regexes.push(re);
                     CompiledMatcher::Regex(regexes.len() - 1)
                 }
@@ -157,7 +162,10 @@ pub(crate) fn compile(
                         }
                         NearGroup::Pattern { pattern } => {
                             match Pattern::new(pattern, true, limits, defer) {
-                                Ok(re) => group_patterns.push((owner, re)),
+                                Ok(mut re) => {
+                                    gate.add(&mut re);
+                                    group_patterns.push((owner, re))
+                                }
                                 Err(kind) => report(format!("match.groups[{g}].pattern"), kind),
                             }
                         }
@@ -192,7 +200,10 @@ pub(crate) fn compile(
                         }
                         let pattern = context.pattern.as_ref().and_then(|p| {
                             match Pattern::new(p, true, limits, defer) {
-                                Ok(re) => Some(re),
+                                Ok(mut re) => {
+                                    gate.add(&mut re);
+                                    Some(re)
+                                }
                                 Err(kind) => {
                                     report(format!("{field}[{u}].pattern"), kind);
                                     None
@@ -258,6 +269,16 @@ pub(crate) fn compile(
             .build()
             .expect("an empty table builds")
     });
+    let gate = gate.build().unwrap_or_else(|message| {
+        problems.push(Problem::new(
+            Location::Bundle,
+            "rules",
+            ProblemKind::Schema(message),
+        ));
+        GateBuilder::default()
+            .build()
+            .expect("an empty gate builds")
+    });
     Compiled {
         rules,
         phrases,
@@ -265,6 +286,7 @@ pub(crate) fn compile(
         regexes,
         group_patterns,
         detectors,
+        gate,
         needs_words,
     }
 }

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::compile::{compile, value_key, Compiled, CompiledContext, CompiledMatcher};
 use crate::error::{PolicyError, Problem, ScanError};
+use crate::gate::Open;
 use crate::limits::Limits;
 use crate::load;
 use crate::model::{Bundle, Category, Lang, Severity};
@@ -234,6 +235,7 @@ impl Engine {
             })
         };
 
+        let open = c.gate.open(text);
         let mut hits: Vec<Hit> = Vec::new();
         if !text.is_empty() {
             c.phrases.find(text, &Folded::new(text), &mut hits);
@@ -241,7 +243,7 @@ impl Engine {
         let mut spans = Vec::new();
         for (owner, pattern) in &c.group_patterns {
             spans.clear();
-            pattern.find_all(text, &mut spans);
+            open.find_all(pattern, text, &mut spans);
             hits.extend(spans.iter().map(|&(start, end)| Hit {
                 owner: *owner,
                 start,
@@ -268,7 +270,7 @@ impl Engine {
                             .map(|h| (h.start, h.end)),
                     );
                 }
-                CompiledMatcher::Regex(i) => c.regexes[i].find_all(text, &mut candidates),
+                CompiledMatcher::Regex(i) => open.find_all(&c.regexes[i], text, &mut candidates),
                 CompiledMatcher::Near { groups, within } => {
                     if let Some(words) = &words {
                         near(
@@ -293,7 +295,7 @@ impl Engine {
                 continue;
             }
             if !rule.unless.is_empty() {
-                let exceptions = Context::prepare(text, &rule.unless, &hits, &c.owners);
+                let exceptions = Context::prepare(text, &rule.unless, &hits, &c.owners, &open);
                 candidates.retain(|&span| {
                     !exceptions
                         .iter()
@@ -315,7 +317,7 @@ impl Engine {
                 CompiledMatcher::Near { groups, .. } => groups.saturating_sub(1),
                 _ => 0,
             };
-            let signals = Context::prepare(text, &rule.signals, &hits, &c.owners);
+            let signals = Context::prepare(text, &rule.signals, &hits, &c.owners, &open);
             for (s, e) in merged {
                 let found = signals
                     .iter()
@@ -470,6 +472,7 @@ impl<'a> Context<'a> {
         contexts: &'a [CompiledContext],
         hits: &Hits,
         owners: &Owners,
+        open: &Open,
     ) -> Vec<Context<'a>> {
         contexts
             .iter()
@@ -483,7 +486,7 @@ impl<'a> Context<'a> {
                     );
                 }
                 if let Some(pattern) = &context.pattern {
-                    pattern.find_all(text, &mut spans);
+                    open.find_all(pattern, text, &mut spans);
                 }
                 spans.sort_unstable();
                 let mut max_end = 0;

@@ -45,6 +45,7 @@ mod detect;
 mod engine;
 mod error;
 mod examples;
+mod gate;
 mod limits;
 mod load;
 mod model;

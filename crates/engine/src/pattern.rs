@@ -19,8 +19,10 @@ use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{
-    Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
+    Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
+    Literal, Look, Repetition,
 };
 
 use crate::error::ProblemKind;
@@ -37,6 +39,8 @@ pub(crate) struct Pattern {
     exact: OnceLock<Option<Regex>>,
     /// Present when the pattern has Unicode word boundaries.
     relaxed: Option<Regex>,
+    /// Its slot in the scan's literal gate ([`crate::gate`]), when it has one.
+    pub(crate) gate: Option<usize>,
 }
 
 impl Pattern {
@@ -93,7 +97,44 @@ impl Pattern {
             config,
             exact,
             relaxed,
+            gate: None,
         })
+    }
+
+    /// Byte strings one of which every match contains, compared ASCII-case-insensitively:
+    /// every way a match can start ([`Required::Start`]) or else every way it can end. `None`
+    /// when there is no such short list, or it holds a literal so short that nearly any text
+    /// has it.
+    pub(crate) fn required_literals(&self) -> Option<(Required, Vec<Vec<u8>>)> {
+        let folded = fold_ascii_case(&self.hir);
+        [
+            (Required::Start, ExtractKind::Prefix),
+            (Required::End, ExtractKind::Suffix),
+        ]
+        .into_iter()
+        .find_map(|(required, kind)| {
+            let seq = Extractor::new()
+                .kind(kind)
+                .limit_total(MAX_REQUIRED_LITERALS)
+                .extract(&folded);
+            let literals = seq.literals()?;
+            let shortest = literals.iter().map(|l| l.as_bytes().len()).min()?;
+            (shortest >= MIN_REQUIRED_LITERAL).then(|| {
+                (
+                    required,
+                    literals.iter().map(|l| l.as_bytes().to_vec()).collect(),
+                )
+            })
+        })
+    }
+
+    /// The match starting exactly at `at`, if there is one.
+    pub(crate) fn match_at(&self, text: &str, at: usize) -> Option<(usize, usize)> {
+        if let Some(relaxed) = &self.relaxed {
+            // The relaxed twin runs on the fast engines and rules most tries out.
+            relaxed.find(Input::new(text).range(at..).anchored(Anchored::Yes))?;
+        }
+        self.exact_at(text, at, Anchored::Yes)
     }
 
     fn exact(&self) -> Option<&Regex> {
@@ -153,7 +194,11 @@ impl Pattern {
 
     /// Every non-empty match, left to right, not overlapping.
     pub(crate) fn find_all(&self, text: &str, out: &mut Vec<(usize, usize)>) {
-        let mut at = 0;
+        self.find_all_from(text, 0, out);
+    }
+
+    /// Every non-empty match starting at or after `at`, left to right, not overlapping.
+    pub(crate) fn find_all_from(&self, text: &str, mut at: usize, out: &mut Vec<(usize, usize)>) {
         while at <= text.len() {
             let Some((start, end)) = self.find_at(text, at) else {
                 break;
@@ -233,6 +278,90 @@ fn relax(hir: &Hir) -> Hir {
         HirKind::Concat(subs) => Hir::concat(subs.iter().map(relax).collect()),
         HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(relax).collect()),
         _ => hir.clone(),
+    }
+}
+
+/// Where a pattern's required literals sit in each match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Required {
+    /// Every match starts with one of them.
+    Start,
+    /// Every match ends with one of them.
+    End,
+}
+
+/// Shortest literal worth gating a pattern on, in bytes: two-letter ones ("de", "is") are in
+/// nearly every post.
+const MIN_REQUIRED_LITERAL: usize = 3;
+
+/// Most literals extracted per pattern. An alternation of fifty words with their accented and
+/// `ſ`/`K` (Kelvin) case variants stays whole; beyond it literals are cut short, which keeps
+/// them required but weaker.
+const MAX_REQUIRED_LITERALS: usize = 1000;
+
+/// `hir` with every ASCII capital made small, for extracting literals that are then compared
+/// ASCII-case-insensitively: `(?i)geheim` would otherwise give 64 spellings of one word.
+/// Everything the original matches, the result matches up to ASCII case.
+fn fold_ascii_case(hir: &Hir) -> Hir {
+    match hir.kind() {
+        // The extractor gives up on classes this wide anyway; folding `\w` costs more than all
+        // the rest.
+        HirKind::Class(class) if class_wider_than(class, MAX_FOLDED_CLASS) => hir.clone(),
+        HirKind::Literal(Literal(bytes)) => Hir::literal(bytes.to_ascii_lowercase()),
+        HirKind::Class(Class::Unicode(class)) => {
+            let capitals = ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]);
+            let mut upper = class.clone();
+            upper.intersect(&capitals);
+            let mut folded = class.clone();
+            folded.difference(&capitals);
+            folded.union(&ClassUnicode::new(upper.ranges().iter().map(|r| {
+                ClassUnicodeRange::new(r.start().to_ascii_lowercase(), r.end().to_ascii_lowercase())
+            })));
+            Hir::class(Class::Unicode(folded))
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let capitals = ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]);
+            let mut upper = class.clone();
+            upper.intersect(&capitals);
+            let mut folded = class.clone();
+            folded.difference(&capitals);
+            folded.union(&ClassBytes::new(upper.ranges().iter().map(|r| {
+                ClassBytesRange::new(r.start().to_ascii_lowercase(), r.end().to_ascii_lowercase())
+            })));
+            Hir::class(Class::Bytes(folded))
+        }
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(fold_ascii_case(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(fold_ascii_case(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(fold_ascii_case).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_ascii_case).collect()),
+        HirKind::Empty | HirKind::Look(_) => hir.clone(),
+    }
+}
+
+/// Widest class worth folding (the extractor's own default limit is 10).
+const MAX_FOLDED_CLASS: u32 = 64;
+
+fn class_wider_than(class: &Class, limit: u32) -> bool {
+    let mut total = 0u32;
+    let mut add = |width: u32| {
+        total = total.saturating_add(width);
+        total > limit
+    };
+    match class {
+        Class::Unicode(c) => c
+            .ranges()
+            .iter()
+            .any(|r| add(u32::from(r.end()) - u32::from(r.start()) + 1)),
+        Class::Bytes(c) => c
+            .ranges()
+            .iter()
+            .any(|r| add(u32::from(r.end() - r.start()) + 1)),
     }
 }
 
@@ -342,10 +471,18 @@ mod tests {
     }
 
     fn reference(pattern: &str, case_insensitive: bool, text: &str) -> Vec<(usize, usize)> {
+        reference_in(&plain(pattern, case_insensitive), text)
+    }
+
+    fn plain(pattern: &str, case_insensitive: bool) -> regex::Regex {
         regex::RegexBuilder::new(pattern)
             .case_insensitive(case_insensitive)
             .build()
             .unwrap()
+    }
+
+    fn reference_in(regex: &regex::Regex, text: &str) -> Vec<(usize, usize)> {
+        regex
             .find_iter(text)
             .filter(|m| !m.is_empty())
             .map(|m| (m.start(), m.end()))
@@ -373,11 +510,29 @@ mod tests {
         let patterns = builtin_patterns();
         assert!(patterns.len() > 50, "{} patterns", patterns.len());
         let mut matched = 0;
+        // A few posts at a time: their literals occur a few times each, so the gate tries
+        // them one by one (the whole corpus has too many: one search).
+        let posts: Vec<String> = corpus
+            .split("\r\n")
+            .collect::<Vec<_>>()
+            .chunks(8)
+            .map(|chunk| chunk.join("\r\n"))
+            .collect();
         for (source, ci) in &patterns {
-            let pattern = Pattern::new(source, *ci, &limits, false).unwrap();
-            let want = reference(source, *ci, &corpus);
+            let mut pattern = Pattern::new(source, *ci, &limits, false).unwrap();
+            let regex = plain(source, *ci);
+            let want = reference_in(&regex, &corpus);
             matched += usize::from(!want.is_empty());
             assert_eq!(fast(&pattern, &corpus), want, "pattern {source}");
+            // The literal gate, on the whole corpus and on the chunks.
+            let mut gate = crate::gate::GateBuilder::default();
+            gate.add(&mut pattern);
+            let gate = gate.build().unwrap();
+            for text in std::iter::once(&corpus).chain(&posts) {
+                let mut gated = Vec::new();
+                gate.open(text).find_all(&pattern, text, &mut gated);
+                assert_eq!(gated, reference_in(&regex, text), "gated {source}");
+            }
         }
         // The comparison means something only if most patterns do match somewhere.
         assert!(

@@ -1,0 +1,229 @@
+//! Where regexes can match, from one pass over the text.
+//!
+//! Most rule regexes start (or end) with one of a list of words: `\b(?:onder embargo|embargo
+//! tot|…)`. A text containing none of those words cannot match, and a post contains the words
+//! of few rules, a few times each; yet each regex search reads the whole text. So every such
+//! list goes into one Aho-Corasick automaton and the text is read once. A regex whose words
+//! were not seen does not run; one whose matches must start with its words is tried only where
+//! they occur. Regexes without a usable list search as before.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::pattern::{Pattern, Required};
+
+/// Collects the patterns' required literals while a bundle compiles.
+#[derive(Default)]
+pub(crate) struct GateBuilder {
+    literals: Vec<Vec<u8>>,
+    index: std::collections::HashMap<Vec<u8>, usize>,
+    /// Per literal: the slots it opens.
+    opens: Vec<Vec<usize>>,
+    /// Per slot: where its pattern's literals sit in a match.
+    slots: Vec<Required>,
+}
+
+impl GateBuilder {
+    /// Gives `pattern` a slot when it has required literals.
+    pub(crate) fn add(&mut self, pattern: &mut Pattern) {
+        let Some((required, literals)) = pattern.required_literals() else {
+            return;
+        };
+        let slot = self.slots.len();
+        self.slots.push(required);
+        for literal in literals {
+            let id = *self.index.entry(literal.clone()).or_insert_with(|| {
+                self.literals.push(literal);
+                self.opens.push(Vec::new());
+                self.literals.len() - 1
+            });
+            if self.opens[id].last() != Some(&slot) {
+                self.opens[id].push(slot);
+            }
+        }
+        pattern.gate = Some(slot);
+    }
+
+    pub(crate) fn build(self) -> Result<Gate, String> {
+        let automaton = if self.literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .build(&self.literals)
+                    .map_err(|e| e.to_string())?,
+            )
+        };
+        Ok(Gate {
+            automaton,
+            opens: self.opens,
+            slots: self.slots,
+        })
+    }
+}
+
+/// The compiled gate.
+pub(crate) struct Gate {
+    automaton: Option<AhoCorasick>,
+    opens: Vec<Vec<usize>>,
+    slots: Vec<Required>,
+}
+
+impl Gate {
+    /// Where in `text` each pattern's literals start.
+    pub(crate) fn open(&self, text: &str) -> Open<'_> {
+        let mut starts = vec![Vec::new(); self.slots.len()];
+        if let Some(automaton) = &self.automaton {
+            // Overlapping: "onder ons" must not hide the "ons" another pattern needs.
+            for m in automaton.find_overlapping_iter(text) {
+                for &slot in &self.opens[m.pattern().as_usize()] {
+                    starts[slot].push(m.start());
+                }
+            }
+        }
+        for (starts, required) in starts.iter_mut().zip(&self.slots) {
+            if *required == Required::Start {
+                // Reported by end; two literals of one slot can end in either order.
+                starts.sort_unstable();
+                starts.dedup();
+            }
+        }
+        Open {
+            starts,
+            slots: &self.slots,
+        }
+    }
+}
+
+/// The result of [`Gate::open`] for one text.
+pub(crate) struct Open<'a> {
+    starts: Vec<Vec<usize>>,
+    slots: &'a [Required],
+}
+
+/// Most anchored tries per pattern and text. Each try reads as far as its match could reach,
+/// which for a pattern like `embargo[^!]*` can be the rest of the text; past this many
+/// occurrences one ordinary search does the job in linear time.
+const MAX_TRIES: usize = 32;
+
+impl Open<'_> {
+    /// Every match of `pattern`, as [`Pattern::find_all`] gives them, searching only where the
+    /// text holds its literals.
+    pub(crate) fn find_all(&self, pattern: &Pattern, text: &str, out: &mut Vec<(usize, usize)>) {
+        let Some(slot) = pattern.gate else {
+            return pattern.find_all(text, out);
+        };
+        let starts = &self.starts[slot];
+        match (self.slots[slot], starts.first()) {
+            (_, None) => {}
+            (Required::Start, Some(_)) if starts.len() <= MAX_TRIES => {
+                // Every match starts at one of these: the leftmost match is the first one tried
+                // that succeeds, and the next search resumes past its end.
+                let mut end = 0;
+                for &start in starts {
+                    if start < end {
+                        continue;
+                    }
+                    if let Some(found) = pattern.match_at(text, start) {
+                        out.push(found);
+                        end = found.1;
+                    }
+                }
+            }
+            (_, Some(&first)) => {
+                // No match starts before the first literal.
+                let from = if self.slots[slot] == Required::Start {
+                    first
+                } else {
+                    0
+                };
+                pattern.find_all_from(text, from, out)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::Limits;
+
+    fn gated(source: &str) -> (Gate, Pattern) {
+        let mut pattern = Pattern::new(source, true, &Limits::default(), false).unwrap();
+        let mut builder = GateBuilder::default();
+        builder.add(&mut pattern);
+        (builder.build().unwrap(), pattern)
+    }
+
+    /// What the gated search finds, checked against the plain search.
+    fn found(gate: &Gate, pattern: &Pattern, text: &str) -> Vec<String> {
+        let (mut gated, mut plain) = (Vec::new(), Vec::new());
+        gate.open(text).find_all(pattern, text, &mut gated);
+        pattern.find_all(text, &mut plain);
+        assert_eq!(gated, plain, "{text}");
+        gated.iter().map(|&(s, e)| text[s..e].to_string()).collect()
+    }
+
+    #[test]
+    fn tries_only_where_a_required_word_starts() {
+        let (gate, pattern) = gated(r"\b(?:onder embargo|embargo tot \w+)\b");
+        assert!(pattern.gate.is_some());
+        assert_eq!(
+            found(
+                &gate,
+                &pattern,
+                "Dit is ONDER Embargo, embargo tot maandag; embargo."
+            ),
+            ["ONDER Embargo", "embargo tot maandag"]
+        );
+        assert!(found(&gate, &pattern, "niets aan de hand").is_empty());
+        assert!(found(&gate, &pattern, "onderembargo").is_empty());
+    }
+
+    #[test]
+    fn overlapping_matches_resume_after_the_previous_one() {
+        let (gate, pattern) = gated(r"aaa\w*|aaab");
+        assert_eq!(found(&gate, &pattern, "aaaaab aaab"), ["aaaaab", "aaab"]);
+    }
+
+    #[test]
+    fn many_occurrences_fall_back_to_one_search() {
+        let (gate, pattern) = gated(r"\bgeheim\w*");
+        let text = "geheim ".repeat(MAX_TRIES * 3);
+        assert_eq!(found(&gate, &pattern, &text).len(), MAX_TRIES * 3);
+    }
+
+    #[test]
+    fn suffixes_serve_when_starts_are_open_ended() {
+        let (gate, pattern) = gated(r"\d{2,5}\s+poorten");
+        assert!(pattern.gate.is_some());
+        assert_eq!(
+            found(&gate, &pattern, "22 POORTEN, 3 poorten"),
+            ["22 POORTEN"]
+        );
+        assert!(found(&gate, &pattern, "22 deuren").is_empty());
+    }
+
+    #[test]
+    fn patterns_without_long_literals_search_as_before() {
+        for (source, text) in [
+            (r"\d+", "12 en 34"),
+            (r"(?:^|\.\s)\w+", "Een. Twee"),
+            (r"\b(we|wij)\b", "wij en we"),
+            (r"ab|xyz", "xyz ab"),
+        ] {
+            let (gate, pattern) = gated(source);
+            assert!(pattern.gate.is_none(), "{source}");
+            assert_eq!(found(&gate, &pattern, text).len(), 2, "{source}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_case_variants_are_kept() {
+        // (?i)k also matches the Kelvin sign; (?i)é also É: both must be tried.
+        let (gate, pattern) = gated("kerk|ééntje");
+        assert_eq!(found(&gate, &pattern, "\u{212A}erk"), ["\u{212A}erk"]);
+        assert_eq!(found(&gate, &pattern, "ÉÉNTJE"), ["ÉÉNTJE"]);
+    }
+}
