@@ -37,8 +37,11 @@ pub(crate) struct Pattern {
     /// Built at once, or on the first search that needs it when compiling was deferred. `None`
     /// when a deferred build failed: the pattern then matches nothing.
     exact: OnceLock<Option<Regex>>,
-    /// Present when the pattern has Unicode word boundaries.
-    relaxed: Option<Regex>,
+    /// Whether the pattern has Unicode word boundaries, and so a relaxed twin.
+    has_relaxed: bool,
+    /// The twin, built like `exact`. `None` when a deferred build failed: searches then use
+    /// `exact` alone, slower but the same.
+    relaxed: OnceLock<Option<Regex>>,
     /// Its slot in the scan's literal gate ([`crate::gate`]), when it has one.
     pub(crate) gate: Option<usize>,
 }
@@ -73,17 +76,14 @@ impl Pattern {
                 .nest_limit(limits.regex_nest_limit),
         )
         .map_err(|e| ProblemKind::InvalidRegex(one_line(&e.to_string())))?;
-        let relaxed = hir
-            .properties()
-            .look_set()
-            .contains_word_unicode()
-            .then(|| relax(&hir));
+        let has_relaxed = hir.properties().look_set().contains_word_unicode();
         let config = config(limits);
-        let relaxed = relaxed
-            .map(|relaxed| build(&relaxed, &config, limits))
-            .transpose()?;
         let exact = OnceLock::new();
+        let relaxed = OnceLock::new();
         if !defer {
+            if has_relaxed {
+                let _ = relaxed.set(Some(build(&relax(&hir), &config, limits)?));
+            }
             let built = build(&hir, &config, limits)?;
             if built.is_match("") {
                 return Err(ProblemKind::InvalidRegex(
@@ -96,6 +96,7 @@ impl Pattern {
             hir,
             config,
             exact,
+            has_relaxed,
             relaxed,
             gate: None,
         })
@@ -130,10 +131,8 @@ impl Pattern {
 
     /// The match starting exactly at `at`, if there is one.
     pub(crate) fn match_at(&self, text: &str, at: usize) -> Option<(usize, usize)> {
-        if let Some(relaxed) = &self.relaxed {
-            // The relaxed twin runs on the fast engines and rules most tries out.
-            relaxed.find(Input::new(text).range(at..).anchored(Anchored::Yes))?;
-        }
+        // Not through the relaxed twin: a try reads a few words, and a scan that only tries
+        // never needs the twin built.
         self.exact_at(text, at, Anchored::Yes)
     }
 
@@ -148,6 +147,20 @@ impl Pattern {
             .as_ref()
     }
 
+    fn relaxed(&self) -> Option<&Regex> {
+        if !self.has_relaxed {
+            return None;
+        }
+        self.relaxed
+            .get_or_init(|| {
+                Regex::builder()
+                    .configure(self.config.clone())
+                    .build_from_hir(&relax(&self.hir))
+                    .ok()
+            })
+            .as_ref()
+    }
+
     /// A built-in pattern (a detector's): known good, so a failure is a bug every test run
     /// catches.
     pub(crate) fn builtin(pattern: &str) -> Pattern {
@@ -156,7 +169,7 @@ impl Pattern {
 
     /// The leftmost-first match starting at or after `at`, as `regex::Regex::find_at` gives it.
     pub(crate) fn find_at(&self, text: &str, at: usize) -> Option<(usize, usize)> {
-        let Some(relaxed) = &self.relaxed else {
+        let Some(relaxed) = self.relaxed() else {
             return self.exact_at(text, at, Anchored::No);
         };
         // Every match of `exact` is a match of `relaxed`, so every start of an exact match lies
@@ -309,26 +322,22 @@ fn fold_ascii_case(hir: &Hir) -> Hir {
         HirKind::Class(class) if class_wider_than(class, MAX_FOLDED_CLASS) => hir.clone(),
         HirKind::Literal(Literal(bytes)) => Hir::literal(bytes.to_ascii_lowercase()),
         HirKind::Class(Class::Unicode(class)) => {
-            let capitals = ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]);
-            let mut upper = class.clone();
-            upper.intersect(&capitals);
-            let mut folded = class.clone();
-            folded.difference(&capitals);
-            folded.union(&ClassUnicode::new(upper.ranges().iter().map(|r| {
-                ClassUnicodeRange::new(r.start().to_ascii_lowercase(), r.end().to_ascii_lowercase())
-            })));
-            Hir::class(Class::Unicode(folded))
+            let ranges = class.ranges().iter().flat_map(|r| {
+                fold_range(u32::from(r.start()), u32::from(r.end())).map(|(lo, hi)| {
+                    let char = |c| char::from_u32(c).expect("split at ASCII letters");
+                    ClassUnicodeRange::new(char(lo), char(hi))
+                })
+            });
+            Hir::class(Class::Unicode(ClassUnicode::new(ranges)))
         }
         HirKind::Class(Class::Bytes(class)) => {
-            let capitals = ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]);
-            let mut upper = class.clone();
-            upper.intersect(&capitals);
-            let mut folded = class.clone();
-            folded.difference(&capitals);
-            folded.union(&ClassBytes::new(upper.ranges().iter().map(|r| {
-                ClassBytesRange::new(r.start().to_ascii_lowercase(), r.end().to_ascii_lowercase())
-            })));
-            Hir::class(Class::Bytes(folded))
+            let ranges = class.ranges().iter().flat_map(|r| {
+                fold_range(u32::from(r.start()), u32::from(r.end())).map(|(lo, hi)| {
+                    let byte = |c| u8::try_from(c).expect("within the byte range");
+                    ClassBytesRange::new(byte(lo), byte(hi))
+                })
+            });
+            Hir::class(Class::Bytes(ClassBytes::new(ranges)))
         }
         HirKind::Repetition(r) => Hir::repetition(Repetition {
             sub: Box::new(fold_ascii_case(&r.sub)),
@@ -342,6 +351,20 @@ fn fold_ascii_case(hir: &Hir) -> Hir {
         HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_ascii_case).collect()),
         HirKind::Empty | HirKind::Look(_) => hir.clone(),
     }
+}
+
+/// A range of code points with its capitals `A`–`Z` made small: up to three ranges (below,
+/// inside and above the capitals), empty ones left out.
+fn fold_range(lo: u32, hi: u32) -> impl Iterator<Item = (u32, u32)> {
+    let (a, z) = (u32::from(b'A'), u32::from(b'Z'));
+    let below = (lo, hi.min(a - 1));
+    let capitals = (lo.max(a), hi.min(z));
+    let above = (lo.max(z + 1), hi);
+    let small = (capitals.0 + 32, capitals.1 + 32);
+    [below, small, above]
+        .into_iter()
+        .zip([lo < a, capitals.0 <= capitals.1, hi > z])
+        .filter_map(|(range, present)| present.then_some(range))
 }
 
 /// Widest class worth folding (the extractor's own default limit is 10).
