@@ -259,6 +259,12 @@ pub(crate) fn compile(
             },
         ));
     }
+    // With any problem the bundle is refused and nothing built is used: building an automaton
+    // of hundreds of thousands of phrases only to refuse it took seconds.
+    if !problems.is_empty() {
+        phrases = PhraseTableBuilder::default();
+        gate = GateBuilder::default();
+    }
     let phrases = phrases.build().unwrap_or_else(|message| {
         problems.push(Problem::new(
             Location::Bundle,

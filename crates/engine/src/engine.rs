@@ -379,28 +379,32 @@ impl Engine {
                 ))
         });
         let mut kept: Vec<Span> = Vec::with_capacity(spans.len());
-        // Per category, the kept span reaching furthest right: the only one that can contain
-        // a later span (later spans start at or after every kept span's start).
-        let mut reach: Vec<(Category, usize)> = Vec::new();
+        // Per category and severity, the kept span reaching furthest right: the only one of
+        // them that can contain a later span (later spans start at or after every kept span's
+        // start). Per severity too, or a long weaker span would hide a stronger container.
+        let mut reach: Vec<(Category, Severity, usize)> = Vec::new();
         for span in spans {
             let rule = &rules[span.rule];
             let container = reach
                 .iter()
-                .find(|(c, _)| *c == rule.category)
-                .map(|&(_, k)| k)
-                .filter(|&k| {
-                    kept[k].end >= span.end && rules[kept[k].rule].severity >= rule.severity
-                });
+                .filter(|&&(c, s, k)| {
+                    c == rule.category && s >= rule.severity && kept[k].end >= span.end
+                })
+                .map(|&(_, _, k)| k)
+                .next();
             if let Some(k) = container {
                 kept[k].confidence = kept[k].confidence.max(span.confidence);
                 continue;
             }
             kept.push(span);
             let index = kept.len() - 1;
-            match reach.iter_mut().find(|(c, _)| *c == rule.category) {
-                Some(entry) if kept[entry.1].end >= span.end => {}
-                Some(entry) => entry.1 = index,
-                None => reach.push((rule.category, index)),
+            match reach
+                .iter_mut()
+                .find(|(c, s, _)| *c == rule.category && *s == rule.severity)
+            {
+                Some(entry) if kept[entry.2].end >= span.end => {}
+                Some(entry) => entry.2 = index,
+                None => reach.push((rule.category, rule.severity, index)),
             }
         }
         kept

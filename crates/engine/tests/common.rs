@@ -40,6 +40,12 @@ pub fn engine(rules: Value) -> Engine {
         .unwrap_or_else(|e| panic!("{e}: {:#?}", e.problems()))
 }
 
+/// `text[start..end]` in UTF-16 code units, as a browser slices it.
+pub fn utf16_slice(text: &str, start: usize, end: usize) -> String {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    String::from_utf16(&units[start..end]).unwrap()
+}
+
 /// (rule, matched text) pairs of a scan.
 pub fn scan(engine: &Engine, text: &str) -> Vec<(String, String)> {
     engine

@@ -1,17 +1,12 @@
 //! The offset contract: UTF-16 offsets for the browser, UTF-8 offsets for Rust, both slicing
-//! exactly the reported text, whatever the text holds.
+//! exactly the reported text, whatever the text holds. These are the cases worth naming; the
+//! property over any text and every pack is in `properties.rs`.
 
 mod common;
 
-use common::{engine, rule};
+use common::{engine, rule, utf16_slice};
 use postwacht_engine::{packs, Engine};
-use proptest::prelude::*;
 use serde_json::json;
-
-fn utf16_slice(text: &str, start: usize, end: usize) -> String {
-    let units: Vec<u16> = text.encode_utf16().collect();
-    String::from_utf16(&units[start..end]).unwrap()
-}
 
 fn check_offsets(engine: &Engine, text: &str) -> usize {
     let findings = engine.scan(text).unwrap();
@@ -71,57 +66,4 @@ fn detector_offsets_after_astral_characters() {
     let engine = packs::engine(packs::DEFAULT_PACK).unwrap();
     let text = "🎉🎉 mijn BSN 123456782 en 🇧🇪 +32 470 12 34 56";
     assert!(check_offsets(&engine, text) >= 2);
-}
-
-fn risky_words() -> impl Strategy<Value = String> {
-    prop::sample::select(vec![
-        "geheim",
-        "intern memo",
-        "BSN 123456782",
-        "NL91 ABNA 0417 1643 00",
-        "06-12345678",
-        "Windows 7",
-        "de deur staat open",
-        "👩‍💻",
-        "🇳🇱",
-        "e\u{301}",
-        "\r\n",
-        "ß",
-        "İ",
-        "ﬁ",
-        "\u{200d}",
-        " ",
-        "dossier",
-    ])
-    .prop_map(str::to_string)
-}
-
-/// Built once: compiling the default pack for each of 256 cases would dominate the test's time.
-fn default_engine() -> &'static Engine {
-    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    ENGINE.get_or_init(|| packs::engine(packs::DEFAULT_PACK).unwrap())
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
-
-    /// Any text, any finding: both offset pairs slice exactly the reported text, findings are
-    /// sorted, and findings of one rule never overlap.
-    #[test]
-    fn offsets_slice_the_reported_text(parts in prop::collection::vec(prop_oneof![risky_words(), any::<String>()], 0..12)) {
-        let text: String = parts.concat();
-        let findings = default_engine().scan(&text).unwrap();
-        for f in &findings {
-            prop_assert_eq!(&text[f.byte_start..f.byte_end], f.text.as_str());
-            prop_assert_eq!(utf16_slice(&text, f.start, f.end), f.text.clone());
-        }
-        for pair in findings.windows(2) {
-            prop_assert!((pair[0].start, pair[0].end) <= (pair[1].start, pair[1].end));
-        }
-        for (i, a) in findings.iter().enumerate() {
-            for b in &findings[i + 1..] {
-                prop_assert!(a.rule != b.rule || a.byte_end <= b.byte_start, "{:?} overlaps {:?}", a, b);
-            }
-        }
-    }
 }
