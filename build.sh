@@ -3,6 +3,7 @@
 #   ./build.sh        build everything and run the main job (check a sample post with the default policy)
 #   ./build.sh test   install what the tests need, then run every test suite
 #   ./build.sh bench  run the benchmarks (native, wasm in Chromium, typing) and write BENCHMARKS.md
+#   ./build.sh fuzz [seconds]  fuzz each target in fuzz/ for that long (default 600)
 # On a fresh Debian machine it installs what is missing itself and says so as it does.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -60,7 +61,9 @@ build_wasm() {
 # gzip for the wasm; the engine is far above them (BENCHMARKS.md says why and what was tried),
 # so these are a ratchet at today's size plus a little: growth fails the build until someone
 # decides it is worth it and raises them here.
-WASM_BUDGET_RAW=2300000
+# Raised from 2,300,000 for issue #10 (photo metadata with kamadak-exif, the communication section
+# and its typed field errors): 2,206,725 → 2,314,704 bytes raw, 667,208 → 697,510 gzip.
+WASM_BUDGET_RAW=2330000
 WASM_BUDGET_GZIP=700000
 ZIP_BUDGET=1000000
 
@@ -184,9 +187,76 @@ run_benchmarks() {
   say "wrote BENCHMARKS.md"
 }
 
+# Coverage-guided fuzzing with cargo-fuzz (libFuzzer); targets, seeds and invariants in fuzz/.
+# `-s none`: cargo-fuzz's default AddressSanitizer is passed as `-Zsanitizer=address`, which
+# stable rustc refuses (no nightly can be fetched here). RUSTC_BOOTSTRAP=1 would force it
+# through, but the engine has no `unsafe` code: what ASan catches (out-of-bounds, use after
+# free) cannot happen in it, while every failure it can have is a panic, which libFuzzer reports
+# without a sanitizer, and ASan's instrumentation would slow every execution. `-a` keeps debug
+# assertions and overflow checks on, so an arithmetic overflow is a crash here, not a wrap.
+CARGO_FUZZ_VERSION=0.13.2
+FUZZ_TARGETS="scan bundle bundle_structured envelope"
+
+ensure_cargo_fuzz() {
+  if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION into .tools/"
+    cargo install --quiet --locked --root "$TOOLS" cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+  fi
+}
+
+run_fuzz() {
+  local seconds=${1:-600} target status failed=""
+  ensure_rust_components
+  ensure_cargo_fuzz
+  ensure_python
+  say "bundle seeds from the packs of this working copy (fuzz/make_bundle_seeds.py)"
+  cargo build --release -q -p postwacht-cli
+  mkdir -p target/fuzz/packs
+  for pack in $(./target/release/postwacht packs | cut -f1); do
+    ./target/release/postwacht policy export --pack "$pack" > "target/fuzz/packs/$pack.json"
+  done
+  python3 fuzz/make_bundle_seeds.py fuzz/corpus/bundle target/fuzz/packs/*.json
+  say "building the fuzz targets (cargo fuzz build -s none -a)"
+  (cd fuzz && cargo fuzz build -s none -a)
+  for target in $FUZZ_TARGETS; do
+    say "fuzzing $target for $seconds s (full log: target/fuzz/$target.log)"
+    mkdir -p "fuzz/corpus/$target"
+    set +e
+    # -timeout: any input taking 30 s is a hang to report (every input is at most 40 KB).
+    (cd fuzz && cargo fuzz run -s none -a "$target" "corpus/$target" "seeds/$target" -- \
+      -max_total_time="$seconds" -timeout=30 -print_final_stats=1) > "target/fuzz/$target.log" 2>&1
+    status=$?
+    set -e
+    grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::' "target/fuzz/$target.log" >&2 || true
+    if [ "$status" -ne 0 ]; then
+      grep -E -A30 'panicked|ERROR: libFuzzer|SUMMARY' "target/fuzz/$target.log" | head -60 >&2 || true
+      failed="$failed $target"
+    fi
+  done
+  if [ -n "$failed" ]; then
+    echo "fuzzing found crashes in:$failed (inputs in fuzz/artifacts/; minimise with cargo fuzz tmin," \
+      "then add them to crates/engine/tests/data/fuzz/<target>/)" >&2
+    exit 1
+  fi
+}
+
+# Long sessions (issue #9): three tabs open and close 200 compose dialogs over 10 minutes of
+# typing, with and without the extension at once; listeners, highlights, our UI and the heap may
+# not grow beyond the bounds in tests/e2e/soak.mjs. Samples go to target/soak/. ./build.sh test
+# runs a 30-second version (tests/e2e/stress.test.mjs).
+run_soak() {
+  build
+  ensure_chromium
+  node tests/fixtures/build.mjs
+  say "soak: 200 compose dialogs, 10 minutes of typing (about 13 minutes)"
+  node tests/e2e/soak.mjs
+}
+
 case "${1:-build}" in
   build) build; demo ;;
   test) run_tests; say "all tests passed" ;;
   bench) run_benchmarks ;;
-  *) echo "usage: ./build.sh [test|bench]" >&2; exit 2 ;;
+  fuzz) run_fuzz "${2:-600}"; say "fuzzing found nothing" ;;
+  soak) run_soak; say "every bound held" ;;
+  *) echo "usage: ./build.sh [test|bench|fuzz [seconds per target]]" >&2; exit 2 ;;
 esac

@@ -1,11 +1,13 @@
 // Helpers for the extension's end-to-end tests: the engine as an oracle, the highlights and
 // our closed shadow root as a person would see them, and typing as each site expects.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { PAGES, gotoFixture } from './serve.mjs';
+import { PAGES, gotoFixture, openLinkedInSharebox } from './serve.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST_CHROMIUM = path.join(root, 'dist/chromium');
@@ -28,6 +30,23 @@ export function defaultPolicy() {
     policyCache = JSON.parse(r.stdout);
   }
   return policyCache;
+}
+
+let flattenCache;
+/**
+ * Defines `Flatten` (flatten, rangeFor: the extension's own flatten.ts) in `frame`'s main world, so
+ * a test sees an editor's text exactly as the content script does. Through the DevTools protocol,
+ * which the page's CSP does not govern.
+ */
+export async function installFlatten(frame) {
+  flattenCache ??= build({
+    entryPoints: [path.join(root, 'extension/src/content/flatten.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: 'Flatten',
+  }).then((r) => `(() => { ${r.outputFiles[0].text}; globalThis.Flatten = Flatten; })()`);
+  await frame.evaluate(await flattenCache);
 }
 
 /** All highlighted phrases, in document order. */
@@ -160,6 +179,22 @@ export function screenshotPath(name) {
   return path.join(SCREENSHOTS, `${name}.png`);
 }
 
+/**
+ * Opens a compose surface on `page` and clicks into its editor. `s`: { url, editor (the fixture's
+ * name for it), sharebox (LinkedIn's share box iframe), open (a selector to click first, e.g.
+ * Facebook's composer dialog) }. Returns the frame holding the editor and its root element.
+ */
+export async function openSurface(page, s) {
+  await gotoFixture(page, s.url);
+  let frame = page.mainFrame();
+  if (s.sharebox) frame = await openLinkedInSharebox(page);
+  if (s.open) await page.click(s.open);
+  await frame.waitForFunction((name) => !!window.__fixture.editors[name], s.editor);
+  const root = (await frame.evaluateHandle((name) => window.__fixture.editors[name].root(), s.editor)).asElement();
+  await root.click();
+  return { frame, root };
+}
+
 /** A new tab on the X fixture with `text` typed into its home composer, once `count` phrases are highlighted. */
 export async function typedOnX(context, text, count) {
   const page = await context.newPage();
@@ -168,4 +203,75 @@ export async function typedOnX(context, text, count) {
   await page.keyboard.type(text);
   await eventually(async () => (await highlightedTexts(page)).length === count || highlightedTexts(page), `${count} highlight(s)`);
   return page;
+}
+
+/** The gate dialog, as read from our closed shadow root (null: none was ever created). */
+export function gateDialog(page, frame) {
+  return inShadow(page, frame, (root) => {
+    const d = root.querySelector('[data-postwacht=gate]');
+    if (!d) return null;
+    return {
+      open: d.open,
+      actions: [...d.querySelectorAll(':scope > .actions button')].map((b) => b.dataset.action),
+      phrases: [...d.querySelectorAll('.phrase mark')].map((m) => m.textContent),
+    };
+  });
+}
+
+/** Clicks a button of the open gate dialog by its action ('edit', 'post', 'retry'). */
+export function pressGate(page, frame, action) {
+  return inShadow(page, frame, (root, action) => root.querySelector(`[data-postwacht=gate] [data-action=${action}]`).click(), action);
+}
+
+/**
+ * `url` with the hostile page scripts `names` (tests/fixtures/src/hostile/<name>.js) loaded
+ * first in its <head>, and `params` added to its query.
+ */
+export function hostileUrl(url, names, params = {}) {
+  const u = new URL(url);
+  u.searchParams.set('hostile', names.join(','));
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export const axeRun = (rules = {}) =>
+  window.axe.run(document, { resultTypes: ['violations'], rules }).then((r) =>
+    r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`));
+
+/** axe-core on a page: its violations, summarised. */
+export async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(axeRun);
+}
+
+/**
+ * axe-core cannot enter a closed shadow root, which is where the card and the dialog live; so
+ * their markup and our shadow root's style sheet are copied into a page of their own, at the
+ * same size, and checked there. `frame`: the frame whose UI it is (LinkedIn's share box is one).
+ */
+export async function axeOnOurUi(page, selector, colorScheme = 'light', frame = page.mainFrame()) {
+  const copy = await inShadow(page, frame, (root, selector) => ({
+    html: root.querySelector(selector).outerHTML,
+    css: root.adoptedStyleSheets.flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'),
+  }), selector);
+  const probe = await page.context().newPage();
+  try {
+    await probe.setViewportSize(page.viewportSize());
+    await probe.emulateMedia({ colorScheme });
+    await probe.setContent(`<!DOCTYPE html><html lang="nl"><head><title>copy</title><style>${copy.css}</style></head><body><main>${copy.html}</main></body></html>`);
+    // A modal dialog is only modal (top layer, inert page) when shown by script; a card is a
+    // popover, hidden (and so skipped by axe-core) until shown.
+    await probe.evaluate(() => {
+      const d = document.querySelector('dialog');
+      if (d) { d.removeAttribute('open'); d.showModal(); }
+      document.querySelector('[popover]')?.showPopover();
+    });
+    await probe.evaluate(AXE);
+    // Rules about the whole page (one <h1>, landmarks) concern the host site, not our card.
+    return await probe.evaluate(axeRun, { 'page-has-heading-one': { enabled: false }, region: { enabled: false } });
+  } finally {
+    await probe.close();
+  }
 }

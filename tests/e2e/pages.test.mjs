@@ -1,56 +1,14 @@
 // The popup and the options page, opened as extension pages in Chromium: what they show, what
 // they change, in three languages, light and dark, keyboard-only, and clean under axe-core.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { PAGES, gotoFixture, launchWithExtension, routeFixtures } from './serve.mjs';
-import { DIST_CHROMIUM, eventually, highlightedTexts, inShadow, oracle, pointOf, screenshotPath, typedOnX } from './extension.mjs';
+import { DIST_CHROMIUM, axe, axeOnOurUi, eventually, highlightedTexts, inShadow, oracle, pointOf, screenshotPath, typedOnX } from './extension.mjs';
 import { withManagedPolicy } from './managed-policy.mjs';
 
 const ID = 'khfihhjabhpiephfbpdjoocffhdehbmg';
 const POPUP = `chrome-extension://${ID}/popup.html`;
 const OPTIONS = `chrome-extension://${ID}/options.html`;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const axeRun = (rules = {}) =>
-  window.axe.run(document, { resultTypes: ['violations'], rules }).then((r) =>
-    r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`));
-
-/** axe-core on a page: its violations, summarised. */
-async function axe(page) {
-  await page.evaluate(AXE);
-  return page.evaluate(axeRun);
-}
-
-/**
- * axe-core cannot enter a closed shadow root, which is where the card and the dialog live; so
- * their markup and our shadow root's style sheet are copied into a page of their own, at the
- * same size, and checked there.
- */
-async function axeOnOurUi(page, selector, colorScheme = 'light') {
-  const copy = await inShadow(page, page.mainFrame(), (root, selector) => ({
-    html: root.querySelector(selector).outerHTML,
-    css: root.adoptedStyleSheets.flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'),
-  }), selector);
-  const probe = await page.context().newPage();
-  try {
-    await probe.setViewportSize(page.viewportSize());
-    await probe.emulateMedia({ colorScheme });
-    await probe.setContent(`<!DOCTYPE html><html lang="nl"><head><title>copy</title><style>${copy.css}</style></head><body><main>${copy.html}</main></body></html>`);
-    // A modal dialog is only modal (top layer, inert page) when shown by script.
-    await probe.evaluate(() => {
-      const d = document.querySelector('dialog');
-      if (d) { d.removeAttribute('open'); d.showModal(); }
-    });
-    await probe.evaluate(AXE);
-    // Rules about the whole page (one <h1>, landmarks) concern the host site, not our card.
-    return await probe.evaluate(axeRun, { 'page-has-heading-one': { enabled: false }, region: { enabled: false } });
-  } finally {
-    await probe.close();
-  }
-}
-
 describe('popup and options', () => {
   let context;
   before(async () => {

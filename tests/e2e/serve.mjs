@@ -21,6 +21,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordContext } from './privacy-log.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES_DIST = path.resolve(here, '../fixtures/dist');
@@ -227,8 +228,20 @@ export function fixtureResponse(files, { url, method = 'GET', referer, postData 
       'x-frame-options': 'SAMEORIGIN',
       'cache-control': 'no-store',
     },
-    body: files.get(page),
+    body: withHostileScripts(files, u, files.get(page)),
   };
+}
+
+/**
+ * `?hostile=name,…` puts tests/fixtures/src/hostile/<name>.js first in <head>: a page script of
+ * the site's own origin (the CSP allows it) that runs before any other script of the page.
+ */
+function withHostileScripts(files, url, body) {
+  const names = (url.searchParams.get('hostile') ?? '').split(',').filter(Boolean);
+  const rels = names.map((name) => `_fixture/hostile-${name}.js`);
+  if (rels.length === 0) return body;
+  const tags = rels.map((rel) => `<script src="/${rel}"></script>`).join('');
+  return Buffer.from(String(body).replace('<script src="/_fixture/base.js">', `${tags}<script src="/_fixture/base.js">`));
 }
 
 /**
@@ -265,7 +278,14 @@ export async function routeFixtures(context, { lang = 'en', allow = [] } = {}) {
  * @param {{ args?: string[] } & Record<string, unknown>} [options]
  */
 export async function launchBrowser({ args = [], ...options } = {}) {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...args], ...options });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...args], ...options });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...a) => {
+    const context = await newContext(...a);
+    recordContext(context);
+    return context;
+  };
+  return browser;
 }
 
 /**
@@ -282,6 +302,7 @@ export async function launchWithExtension(extensionDir, { args = [], userDataDir
     args: [...CHROMIUM_ARGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...args],
     ...options,
   });
+  recordContext(context, { extensionDir: ext });
   if (!userDataDir) {
     const close = context.close.bind(context);
     context.close = async (...a) => {

@@ -119,6 +119,30 @@ pub enum ProblemKind {
     /// An exception that says nothing.
     #[error("needs `phrases`, `pattern` or `values`")]
     EmptyException,
+    /// A mail address that could break out of a `mailto:` URL or is no address at all.
+    #[error(
+        "`{0}` is not a mail address Postwacht accepts: name@domain.tld, the name of letters, digits and . _ + - only"
+    )]
+    InvalidMailAddress(String),
+    /// A link that is not a plain `https:` address (or not on the site it is for).
+    #[error("`{url}` {reason}")]
+    InvalidLink {
+        /// The link as given.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A text longer than its limit.
+    #[error("is {given} characters long; the limit is {limit}")]
+    TooLong {
+        /// Its length in characters.
+        given: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A name or text with a line break, tab or other control character.
+    #[error("contains a line break or another control character")]
+    ControlCharacter,
 }
 
 /// One problem in a bundle.

@@ -40,6 +40,7 @@
 
 #![deny(missing_docs)]
 
+pub mod communication;
 mod compile;
 mod detect;
 mod engine;
@@ -51,6 +52,7 @@ mod load;
 mod model;
 pub mod packs;
 mod pattern;
+pub mod photo;
 mod phrase;
 pub mod signed;
 mod text;
@@ -60,8 +62,8 @@ pub use error::{Location, PolicyError, Problem, ProblemKind, ScanError};
 pub use examples::{ExampleFailure, ExampleKind};
 pub use limits::Limits;
 pub use model::{
-    Bundle, Category, Clause, DetectorKind, Document, Examples, Gate, Lang, Localized, Matcher,
-    NearGroup, Rule, Severity, Unless,
+    Account, Accounts, Bundle, Category, Clause, Communication, Contact, DetectorKind, Document,
+    Examples, Gate, Lang, Localized, Matcher, NearGroup, Rule, Severity, Unless,
 };
 pub use signed::{accept, reload, sign, Accepted, RatchetEntry, Rejection, Trust};
 pub use text::LineIndex;

@@ -29,6 +29,8 @@ struct RawBundle {
     lists: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default)]
     gate: crate::model::Gate,
+    #[serde(default)]
+    communication: Option<crate::model::Communication>,
 }
 
 /// Parses bundle JSON. Problems inside documents, clauses and rules are collected and returned
@@ -83,6 +85,7 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<(Bundle, Vec<Proble
         rules,
         lists: raw.lists,
         gate: raw.gate,
+        communication: raw.communication,
     };
     Ok((bundle, problems))
 }
@@ -296,6 +299,9 @@ pub(crate) fn validate(bundle: &Bundle, problems: &mut Vec<Problem>) {
                 }
             }
         }
+    }
+    if let Some(communication) = &bundle.communication {
+        crate::communication::validate(communication, "communication.", Some(bundle), problems);
     }
 }
 

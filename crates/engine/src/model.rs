@@ -58,6 +58,11 @@ pub struct Localized {
 }
 
 impl Localized {
+    /// True when no language has a text.
+    pub fn is_empty(&self) -> bool {
+        Lang::ALL.into_iter().all(|l| self.get(l).is_none())
+    }
+
     /// The text in `lang`, if present and not blank.
     pub fn get(&self, lang: Lang) -> Option<&str> {
         let text = match lang {
@@ -418,6 +423,96 @@ pub struct Bundle {
     /// How the extension's pre-submit gate treats findings.
     #[serde(default)]
     pub gate: Gate,
+    /// Where records of work-related posts go, whom to ask, which accounts speak for the
+    /// organisation (checked on load: addresses, `https:` links, the clause it names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub communication: Option<Communication>,
+}
+
+/// How an organisation wants work-related posts handled: a record mailed to its archive or
+/// communication team ("Leg vast"), questions to its communication team, news through its
+/// official accounts. Every part is optional; the extension offers what is configured.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Communication {
+    /// The mail address a record of a work-related post goes to (the archive or Communicatie).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records_address: Option<String>,
+    /// The clause that asks for the record, quoted in it; absent: the finding's own first clause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records_clause: Option<String>,
+    /// Whom to ask for the address while none is configured.
+    #[serde(default, skip_serializing_if = "Localized::is_empty")]
+    pub records_advice: Localized,
+    /// The communication team: who answers questions about posting for work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<Contact>,
+    /// The organisation's official accounts, per site.
+    #[serde(default, skip_serializing_if = "Accounts::is_empty")]
+    pub accounts: Accounts,
+}
+
+impl Communication {
+    /// The longest address, name or link accepted, in characters: generous for any real one,
+    /// small enough for a `mailto:` URL and a card.
+    pub const MAX_TEXT_CHARS: usize = 300;
+}
+
+/// A team to ask: its name and at least one way to reach it, or just its name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// How users know it: "Afdeling Communicatie".
+    pub name: String,
+    /// Its mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Its intranet or web page (`https:` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The official accounts on the sites Postwacht watches.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accounts {
+    /// On X (x.com, twitter.com).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<Account>,
+    /// On LinkedIn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linkedin: Option<Account>,
+    /// On Facebook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facebook: Option<Account>,
+}
+
+impl Accounts {
+    /// True when no site has an account.
+    pub fn is_empty(&self) -> bool {
+        self.x.is_none() && self.linkedin.is_none() && self.facebook.is_none()
+    }
+
+    /// Each configured account with its site key (`x`, `linkedin`, `facebook`).
+    pub fn each(&self) -> impl Iterator<Item = (&'static str, &Account)> {
+        [
+            ("x", &self.x),
+            ("linkedin", &self.linkedin),
+            ("facebook", &self.facebook),
+        ]
+        .into_iter()
+        .filter_map(|(site, account)| account.as_ref().map(|a| (site, a)))
+    }
+}
+
+/// One official account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Its page (`https:` on the site's own host).
+    pub url: String,
+    /// How it is shown: "@gemeenteassen", "Gemeente Assen".
+    pub name: String,
 }
 
 /// The pre-submit gate's settings: what a user may do when a post has findings.

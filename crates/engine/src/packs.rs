@@ -248,6 +248,9 @@ struct PackMeta {
     /// The pre-submit gate's settings.
     #[serde(default)]
     gate: crate::model::Gate,
+    /// Whom to ask and what the source documents name; never an invented address.
+    #[serde(default)]
+    communication: Option<crate::model::Communication>,
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &str, json: &str) -> Result<T, PackError> {
@@ -367,6 +370,7 @@ fn assemble(sources: &Sources, name: &str) -> Result<Bundle, PackError> {
         rules,
         lists: lists(sources)?,
         gate: meta.gate,
+        communication: meta.communication,
     })
 }
 

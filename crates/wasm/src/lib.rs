@@ -1,7 +1,9 @@
 //! The engine for the browser: a thin wasm-bindgen layer. Everything that decides anything lives
 //! in `postwacht-engine`; this crate only converts between JSON/JS values and engine types.
 
-use postwacht_engine::{packs, signed, Bundle, Engine, Finding, Lang, ScanOptions};
+use postwacht_engine::{
+    communication, packs, photo, signed, Bundle, Engine, Finding, Lang, ScanOptions,
+};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -228,6 +230,39 @@ fn decode_keys(trusted_keys: &[String]) -> Result<Vec<[u8; 32]>, JsError> {
         .collect()
 }
 
+/// What an attached photo's metadata gives away, from `head`, its first bytes (at most
+/// `photo::HEAD_BYTES` are read; `wholeFile` says whether `head` is all of it):
+/// `{format, gps?: {latitude, longitude}, serial_numbers: [{kind, value}]}`. The error's
+/// message is `kind: reason`, kind one of `unsupported`, `beyond-head`, `damaged`. Nothing is
+/// kept: the bytes are dropped when this returns.
+#[wasm_bindgen(js_name = inspectPhoto)]
+pub fn inspect_photo(head: &[u8], whole_file: bool) -> Result<JsValue, JsError> {
+    install_panic_hook();
+    match photo::inspect(head, whole_file) {
+        Ok(found) => to_js(&found),
+        Err(e) => Err(JsError::new(&format!("{}: {e}", e.kind()))),
+    }
+}
+
+/// Checks an administrator's `communication` setting (the bundle section's JSON): every problem
+/// as one line naming its field; empty when it is fine.
+#[wasm_bindgen(js_name = checkCommunication)]
+pub fn check_communication(json: &str) -> Vec<String> {
+    match communication::check(json) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems
+            .iter()
+            .map(|p| {
+                if p.field.is_empty() {
+                    p.kind.to_string()
+                } else {
+                    format!("field `{}`: {}", p.field, p.kind)
+                }
+            })
+            .collect(),
+    }
+}
+
 /// The built-in packs: `[{name, description}]`, the default first.
 #[wasm_bindgen(js_name = builtInPacks)]
 pub fn built_in_packs() -> Result<JsValue, JsError> {
@@ -267,6 +302,8 @@ struct PolicyView<'a> {
     clauses: &'a [postwacht_engine::Clause],
     rules: Vec<RuleView<'a>>,
     gate: &'a postwacht_engine::Gate,
+    communication: Option<&'a postwacht_engine::Communication>,
+    photo_checklist: Vec<photo::ChecklistItem>,
 }
 
 impl<'a> PolicyView<'a> {
@@ -292,6 +329,8 @@ impl<'a> PolicyView<'a> {
                 })
                 .collect(),
             gate: &bundle.gate,
+            communication: bundle.communication.as_ref(),
+            photo_checklist: photo::checklist(bundle),
         }
     }
 }

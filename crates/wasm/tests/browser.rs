@@ -5,11 +5,18 @@
 
 use js_sys::{Array, Reflect};
 use postwacht_engine::signed;
-use postwacht_wasm::{accept_signed_bundle, built_in_packs, reload_signed_bundle, WasmEngine};
+use postwacht_wasm::{
+    accept_signed_bundle, built_in_packs, check_communication, inspect_photo, reload_signed_bundle,
+    WasmEngine,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+// The engine's own test photos, made byte by byte.
+#[path = "../../engine/tests/photo_files/mod.rs"]
+mod photo_files;
 
 fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap()
@@ -241,4 +248,81 @@ fn a_tampered_or_foreign_signed_bundle_is_refused_with_its_kind() {
         "2026-12-01",
     ));
     assert!(message.starts_with("ratchet: "), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn a_photos_gps_position_and_serial_number_cross_as_plain_objects() {
+    let jpeg = photo_files::jpeg(Some(&photo_files::gps_and_serials(true)), 0);
+    let found = inspect_photo(&jpeg, true).unwrap();
+    assert_eq!(get(&found, "format").as_string().unwrap(), "jpeg");
+    let gps = get(&found, "gps");
+    let latitude = get(&gps, "latitude").as_f64().unwrap();
+    let longitude = get(&gps, "longitude").as_f64().unwrap();
+    assert!((latitude - photo_files::ASSEN.0).abs() < 1e-9);
+    assert!((longitude - photo_files::ASSEN.1).abs() < 1e-9);
+    let serials = Array::from(&get(&found, "serial_numbers"));
+    assert_eq!(get(&serials.get(0), "kind").as_string().unwrap(), "body");
+    assert_eq!(
+        get(&serials.get(0), "value").as_string().unwrap(),
+        "SN-4711-ASSEN"
+    );
+
+    let plain = inspect_photo(&photo_files::jpeg(None, 0), true).unwrap();
+    // None crosses as undefined, as every optional field does.
+    assert!(get(&plain, "gps").is_undefined());
+    assert_eq!(Array::from(&get(&plain, "serial_numbers")).length(), 0);
+
+    let png = inspect_photo(
+        &photo_files::png(Some(&photo_files::gps_and_serials(false)), false),
+        true,
+    )
+    .unwrap();
+    assert_eq!(get(&png, "format").as_string().unwrap(), "png");
+    assert!(get(&png, "gps").is_object());
+}
+
+#[wasm_bindgen_test]
+fn a_cut_or_foreign_file_is_an_error_with_its_kind() {
+    let jpeg = photo_files::jpeg(Some(&photo_files::gps_and_serials(true)), 0);
+    let cut = &jpeg[..40];
+    assert!(error_message(inspect_photo(cut, false)).starts_with("beyond-head: "));
+    assert!(error_message(inspect_photo(cut, true)).starts_with("damaged: damaged JPEG file"));
+    assert_eq!(
+        error_message(inspect_photo(b"GIF89a", true)),
+        "unsupported: not a JPEG, PNG or HEIF/HEIC image"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_policy_view_carries_communication_and_the_photo_checklist() {
+    let engine = WasmEngine::from_pack("gemeente-assen").unwrap();
+    let policy = engine.policy().unwrap();
+    let communication = get(&policy, "communication");
+    assert_eq!(
+        get(&communication, "records_clause").as_string().unwrap(),
+        "assen-bijlage-g"
+    );
+    assert!(get(&communication, "records_address").is_undefined());
+    assert!(get(&get(&communication, "records_advice"), "nl").is_string());
+    let checklist = Array::from(&get(&policy, "photo_checklist"));
+    assert_eq!(checklist.length(), 8);
+    let first = checklist.get(0);
+    assert_eq!(get(&first, "id").as_string().unwrap(), "uniform");
+    assert!(get(&get(&first, "text"), "fr").is_string());
+    assert!(Array::from(&get(&first, "clauses")).length() > 0);
+}
+
+#[wasm_bindgen_test]
+fn an_administrators_communication_setting_is_checked_by_field() {
+    assert!(check_communication(
+        r#"{"records_address": "archief@assen.nl", "accounts": {"x": {"url": "https://x.com/gemeenteassen", "name": "@gemeenteassen"}}}"#
+    )
+    .is_empty());
+    assert_eq!(
+        check_communication(r#"{"records_address": "archief@assen.nl?bcc=x@y.nl", "team": {"name": "C", "url": "http://a.nl"}}"#),
+        [
+            "field `records_address`: `archief@assen.nl?bcc=x@y.nl` is not a mail address Postwacht accepts: name@domain.tld, the name of letters, digits and . _ + - only",
+            "field `team.url`: `http://a.nl` is not an https:// address",
+        ]
+    );
 }

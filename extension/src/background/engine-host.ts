@@ -2,8 +2,9 @@
 // in a content script, so the engine lives here and content scripts message it (toolchain notes).
 // The worker may be stopped at any moment; everything here is rebuilt lazily on the next message.
 
-import init, { Engine, builtInPacks, reloadSignedBundle } from "../../../dist/wasm/postwacht_wasm.js";
-import type { Finding, Gate, PackInfo, PolicySource, PolicyStamp, PolicyView } from "../shared/protocol";
+import init, { Engine, builtInPacks, checkCommunication, inspectPhoto, reloadSignedBundle } from "../../../dist/wasm/postwacht_wasm.js";
+import type { Communication, Finding, Gate, PackInfo, PhotoMetadata, PhotoReply, PolicySource, PolicyStamp, PolicyView } from "../shared/protocol";
+import { mergeCommunication } from "../shared/records";
 import { readEffective, type Effective } from "../shared/settings";
 import type { StoredBundle } from "./updates";
 
@@ -18,6 +19,8 @@ export interface Active {
   off: Set<string>;
   /** The gate settings in force: the bundle's, with the administrator's overrides. */
   gate: Gate;
+  /** The administrator's managed `communication` setting (checked by the engine when read). */
+  communication?: Communication;
   /** Built on first request: the documents, clauses and messages cards display. */
   view?: PolicyView;
 }
@@ -85,12 +88,15 @@ async function compileActive(settings: Effective): Promise<Active> {
   if (settings.managed.cooldownSeconds !== undefined) gate.cooldown_seconds = settings.managed.cooldownSeconds;
   const adjustable = new Set(gate.adjustable);
   const off = new Set(settings.disabledCategories.filter((c) => adjustable.has(c)));
-  return { engine, stamp: { id: engine.id, version: engine.version }, source, pack, off, gate };
+  return { engine, stamp: { id: engine.id, version: engine.version }, source, pack, off, gate, communication: settings.managed.communication };
 }
 
 /** The policy as cards and the popup show it; converted on first request, not at start. */
 export function policyView(a: Active): PolicyView {
-  a.view ??= { ...(a.engine.policy() as PolicyView), gate: a.gate };
+  if (!a.view) {
+    const view = a.engine.policy() as PolicyView;
+    a.view = { ...view, gate: a.gate, communication: mergeCommunication(view.communication, a.communication) };
+  }
   return a.view;
 }
 
@@ -117,6 +123,28 @@ async function signedEngine(settings: Effective): Promise<{ engine: Engine; sour
 export function scan(a: Active, text: string): Finding[] {
   const findings = a.engine.scan(text, undefined) as Finding[];
   return a.off.size === 0 ? findings : findings.filter((f) => !a.off.has(f.category));
+}
+
+/**
+ * What a photo's metadata gives away, from the first bytes of the file (base64, as runtime
+ * messages carry them). The bytes live only for this call: nothing is stored or logged.
+ */
+export async function photoMetadata(head: string, wholeFile: boolean): Promise<PhotoReply> {
+  await loadWasm();
+  const binary = atob(head);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  try {
+    return { ok: true, metadata: inspectPhoto(bytes, wholeFile) as PhotoMetadata };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The engine's problems with an administrator's `communication` setting (none: it is fine). */
+export async function communicationProblems(value: unknown): Promise<string[]> {
+  await loadWasm();
+  return checkCommunication(JSON.stringify(value));
 }
 
 export async function packs(): Promise<PackInfo[]> {

@@ -2,10 +2,20 @@
 // and runs the rule-update loop. Listeners are registered synchronously at the top level, as
 // MV3 requires, so an event that wakes a stopped worker is delivered.
 
-import type { PacksReply, PolicyReply, Request, ScanReply, UpdateReply, UpdateState } from "../shared/protocol";
-import { MANAGED_IGNORED, readEffective, refreshManaged, USER_KEYS, type ManagedSettings } from "../shared/settings";
-import { activeEngine, invalidate, packs, policyView, scan } from "./engine-host";
+import type { PacksReply, PhotoReply, PolicyReply, Request, ScanReply, UpdateReply, UpdateState } from "../shared/protocol";
+import { MANAGED_IGNORED, readEffective, refreshManaged as refreshWith, USER_KEYS, type DeepCheck, type ManagedSettings } from "../shared/settings";
+import { activeEngine, communicationProblems, invalidate, packs, photoMetadata, policyView, scan } from "./engine-host";
 import { checkNow, ensureAlarm, isUpdateAlarm, type StoredBundle, type UpdateStatus } from "./updates";
+
+/** An administrator's `communication` setting is held to the engine's rules, like a bundle's. */
+const checkWithEngine: DeepCheck = async (managed, ignored) => {
+  if (managed.communication === undefined) return;
+  const problems = await communicationProblems(managed.communication);
+  if (problems.length === 0) return;
+  ignored.push({ key: "communication", reason: problems.join("; ") });
+  delete managed.communication;
+};
+const refreshManaged = () => refreshWith(checkWithEngine);
 
 chrome.runtime.onMessage.addListener((message: Request, _sender, sendResponse) => {
   answer(message).then(sendResponse, (error: unknown) =>
@@ -67,7 +77,7 @@ async function updateState(): Promise<UpdateState> {
   };
 }
 
-async function answer(message: Request): Promise<ScanReply | PolicyReply | PacksReply | UpdateReply | { ok: true }> {
+async function answer(message: Request): Promise<ScanReply | PolicyReply | PacksReply | UpdateReply | PhotoReply | { ok: true }> {
   switch (message.type) {
     case "scan": {
       const active = await activeEngine();
@@ -86,6 +96,8 @@ async function answer(message: Request): Promise<ScanReply | PolicyReply | Packs
       return { ok: true };
     case "packs":
       return { ok: true, packs: await packs() };
+    case "inspectPhoto":
+      return photoMetadata(message.head, message.wholeFile);
     case "openClause":
       // "Read the full clause" from a card: the popup's code-of-conduct view, in a tab.
       await chrome.tabs.create({ url: chrome.runtime.getURL(`popup.html#clause=${encodeURIComponent(message.id)}`) });

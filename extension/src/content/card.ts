@@ -4,11 +4,14 @@
 
 import type { Finding, PolicyView } from "../shared/protocol";
 import { explain } from "./explain";
+import { recordSection } from "./records";
 import { t } from "../shared/i18n";
 import { el, uiRoot } from "./ui-root";
 
 export interface CardHandlers {
   ignore(finding: Finding): void;
+  /** The post as it is now, for "Leg vast" (the card stays open while the user types on). */
+  postText(): string;
   /** Called when the card closes, with whether focus was inside it (to put focus back). */
   closed(hadFocus: boolean): void;
 }
@@ -62,6 +65,8 @@ export class Card {
     });
     if (options.list) box.append(el("h2", {}, t("listTitle")));
     for (const f of findings) box.append(this.item(f, policy, !!options.list));
+    const record = recordSection(findings, policy, () => handlers.postText());
+    if (record) box.append(record);
     const close = el("button", { type: "button", "data-action": "close" }, t("cardClose"));
     close.addEventListener("click", () => this.close(true));
     box.append(el("div", { class: "actions" }, close));
@@ -112,13 +117,15 @@ function sameFinding(a: Finding, b: Finding): boolean {
 }
 
 /** Below the phrase if it fits, else above; always inside the viewport. */
-function place(box: HTMLElement, anchor: DOMRect): void {
+export function place(box: HTMLElement, anchor: DOMRect): void {
   const r = box.getBoundingClientRect();
   const vw = document.documentElement.clientWidth;
   const vh = document.documentElement.clientHeight;
   let top = anchor.bottom + 6;
   if (top + r.height > vh - 8 && anchor.top - r.height - 6 > 8) top = anchor.top - r.height - 6;
   const left = Math.max(8, Math.min(anchor.left, vw - r.width - 8));
+  // Fits neither below nor above (a small frame, like LinkedIn's share box): as low as fits.
+  top = Math.min(top, vh - r.height - 8);
   box.style.top = `${Math.max(8, top)}px`;
   box.style.left = `${left}px`;
 }

@@ -3,6 +3,7 @@
 
 import type { Finding, Gate, PolicyView } from "../shared/protocol";
 import { explain } from "./explain";
+import { recordSection } from "./records";
 import { t } from "../shared/i18n";
 import { el, uiRoot } from "./ui-root";
 
@@ -14,6 +15,8 @@ export interface DialogInput {
   policy: PolicyView | undefined;
   /** Cool-down before "Post anyway" unlocks, in seconds (0: none). */
   cooldown: number;
+  /** Every finding of the post, `info` included: an `official-channel` note still asks for a record. */
+  recordFindings?: Finding[];
 }
 
 const CONTEXT = 40;
@@ -31,6 +34,8 @@ export function ask(input: DialogInput): Promise<Outcome> {
   const list = el("div", { class: "findings" });
   for (const f of input.findings) list.append(explain(f, input.policy, inContext(input.text, f)));
   dialog.append(list);
+  const record = recordSection(input.recordFindings ?? input.findings, input.policy, () => input.text);
+  if (record) dialog.append(record);
 
   const actions = el("div", { class: "actions" });
   const edit = el("button", { type: "button", "data-action": "edit", class: "primary" }, t("gateEdit"));

@@ -2,7 +2,7 @@
 // is, each editor keeps only its latest text (latest wins), and a reply for a text the editor no
 // longer holds is dropped by the caller. A stopped worker is woken by the next message.
 
-import type { Finding, PolicyReply, PolicyStamp, PolicyView, Request, ScanReply } from "../shared/protocol";
+import type { Finding, PhotoReply, PolicyReply, PolicyStamp, PolicyView, Request, ScanReply } from "../shared/protocol";
 
 export interface ScanResult {
   findings: Finding[];
@@ -94,6 +94,14 @@ export class EngineClient {
     this.policyView.catch(() => (this.policyView = undefined));
     return this.policyView;
   }
+}
+
+/**
+ * What an attached photo's metadata gives away, from its first bytes (base64): read by the
+ * engine in the worker, kept by nobody.
+ */
+export function inspectPhoto(head: string, wholeFile: boolean): Promise<PhotoReply> {
+  return send<PhotoReply>({ type: "inspectPhoto", head, wholeFile });
 }
 
 function samePolicy(a: PolicyStamp, b: PolicyStamp): boolean {

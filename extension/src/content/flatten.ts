@@ -37,7 +37,10 @@ export function flatten(root: Element): Flat {
   const walk = (el: Element) => {
     for (let child = el.firstChild; child; child = child.nextSibling) {
       if (child.nodeType === Node.TEXT_NODE) {
-        const data = (child as Text).data;
+        let data = (child as Text).data;
+        // A newline ending a line is not drawn as one: Draft.js doubles a soft newline at the end
+        // of a block (its model holds one) so that the caret has a line to go to.
+        if (data.endsWith("\n") && endsLine(child)) data = data.slice(0, -1);
         if (data.length > 0) push(data, child as Text);
         continue;
       }
@@ -85,8 +88,12 @@ function isPlaceholderBreak(br: Element): boolean {
   if (br.hasAttribute("data-lexical-managed-linebreak")) return true;
   if (br.classList.contains("ProseMirror-trailingBreak")) return true;
   if (br.getAttribute("data-text") === "true") return true;
-  // Look for content after the <br> up to the end of its line (through inline ancestors).
-  for (let node: Node = br; ; ) {
+  return endsLine(br);
+}
+
+/** Is nothing after `node` up to the end of its line (through inline ancestors)? */
+function endsLine(node: Node): boolean {
+  for (;;) {
     for (let next = node.nextSibling; next; next = next.nextSibling) {
       if (hasContent(next)) return false;
     }

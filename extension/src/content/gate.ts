@@ -112,7 +112,7 @@ export class Gate {
       const findings = gating(editor.findings);
       if (findings.length === 0) return;
       hold(e);
-      void this.askUser(editor, text, findings, release);
+      void this.askUser(editor, text, findings, release, editor.findings);
       return;
     }
     // Posted before the last keystroke was checked, or the last check failed: hold and check.
@@ -122,9 +122,9 @@ export class Gate {
 
   private async checkThenAsk(editor: Editor, text: string, release: () => void): Promise<void> {
     if (this.busy) return;
-    let findings: Finding[];
+    let all: Finding[];
     try {
-      findings = gating(await withTimeout(editor.scanNow(text), 4000));
+      all = await withTimeout(editor.scanNow(text), 4000);
     } catch (error) {
       this.busy = true;
       const outcome = await askAfterError(String(error instanceof Error ? error.message : error));
@@ -132,21 +132,23 @@ export class Gate {
       if (outcome.kind === "retry") return this.checkThenAsk(editor, text, release);
       return this.act(outcome, editor, text, [], release);
     }
+    const findings = gating(all);
     if (findings.length === 0) {
       this.approve(editor, text, release);
       return;
     }
-    await this.askUser(editor, text, findings, release);
+    await this.askUser(editor, text, findings, release, all);
   }
 
-  private async askUser(editor: Editor, text: string, findings: Finding[], release: () => void): Promise<void> {
+  /** `all`: every finding of the post, `info` ones included, for the dialog's "Leg vast". */
+  private async askUser(editor: Editor, text: string, findings: Finding[], release: () => void, all: Finding[]): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     try {
       const policy = await this.deps.client.policy().catch(() => undefined);
       const heated = findings.some((f) => HEATED.has(f.category)) && isReply(editor.host, editor.ref.profile);
       const cooldown = heated ? (policy?.gate.cooldown_seconds ?? 0) : 0;
-      const outcome = await ask({ text, findings, policy, cooldown });
+      const outcome = await ask({ text, findings, policy, cooldown, recordFindings: all });
       await this.act(outcome, editor, text, findings, release);
     } finally {
       this.busy = false;

@@ -7,11 +7,13 @@ import { Card } from "./card";
 import { Editor } from "./editor";
 import { extensionAlive } from "./engine-client";
 import { Gate } from "./gate";
+import { Attachments } from "./photos";
 import { setLang } from "../shared/i18n";
 import { onSettingsChanged, readEffective, siteState, type Effective } from "../shared/settings";
 import { siteFor } from "./sites";
 import { classify, editingHost, hostSelector } from "./surfaces";
 import { noteInput, TimedClient, TimedHighlights } from "./timing";
+import { shieldTyping } from "./ui-root";
 
 const site = siteFor(location.hostname);
 
@@ -50,6 +52,8 @@ const gate = new Gate({
   lastActive: () => active,
 });
 
+const attachments = new Attachments({ site, client, editorFor });
+
 /** The editor the user writes in: the badge counts its findings. */
 function activate(editor: Editor): void {
   active = editor;
@@ -75,6 +79,7 @@ function openCard(
   const caret = options.focus ? saveCaret(editor.host) : undefined;
   const handlers = {
     ignore: (f: (typeof findings)[number]) => editor.ignore(f),
+    postText: () => editor.readNow(),
     closed: (hadFocus: boolean) => {
       if (!hadFocus) return;
       if (returnTo) returnTo.focus();
@@ -229,6 +234,7 @@ function applySettings(settings: Effective): void {
   client.reset();
   running = siteState(settings, location.hostname) === "on";
   gate.enabled = running;
+  attachments.enabled = running;
   if (!running) {
     shutDown();
     return;
@@ -254,9 +260,12 @@ function shutDown(): void {
   editors.clear();
   badge.hide();
   card.close(false);
+  attachments.close();
 }
 
+shieldTyping();
 gate.install();
+attachments.install();
 listen();
 answerStatus();
 readEffective().then(applySettings, () => undefined);

@@ -29,6 +29,11 @@ export interface SiteProfile {
   hosts: string[];
   /** Tried in order: the first profile that matches classifies the editor. */
   surfaces: SurfaceProfile[];
+  /**
+   * The file inputs that attach photos and videos to a post (a file input inside a surface's
+   * container counts too). From automation code that uploads media to the live sites [3P].
+   */
+  attach?: string;
 }
 
 const FACEBOOK_COMMENT_LABELS = [
@@ -73,6 +78,8 @@ export const SITES: SiteProfile[] = [
         reply: '[data-testid="inline_reply_offscreen"], [role="dialog"]:has(article[data-testid="tweet"])',
       },
     ],
+    // The composer's hidden input behind "Add photos or video" (one per composer).
+    attach: 'input[type="file"][data-testid="fileInput"]',
   },
   {
     hosts: ["www.linkedin.com"],
@@ -110,6 +117,8 @@ export const SITES: SiteProfile[] = [
         key: "none",
       },
     ],
+    // The share box's media editor ("Add media"), which LinkedIn mounts in a shadow root.
+    attach: '#media-editor-file-selector__file-input, input[type="file"].media-editor-file-selector__upload-media-input',
   },
   {
     hosts: ["www.facebook.com", "web.facebook.com"],
@@ -134,6 +143,8 @@ export const SITES: SiteProfile[] = [
         key: "none",
       },
     ],
+    // "Photo/video" in the composer dialog and the camera button of comment boxes.
+    attach: '[role="dialog"] input[type="file"], form[role="presentation"] input[type="file"]',
   },
 ];
 

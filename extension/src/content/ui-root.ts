@@ -37,6 +37,19 @@ button { font: inherit; font-size: 13px; padding: 4px 10px; border-radius: 6px; 
   background: #fff; color: #1b1b1b; cursor: pointer; }
 button:focus-visible { outline: 3px solid #154273; outline-offset: 1px; }
 button.link { border: 0; padding: 0; background: none; color: #154273; text-decoration: underline; font-size: 12px; }
+a { color: #154273; }
+a:focus-visible { outline: 3px solid #154273; outline-offset: 1px; }
+a.button { display: inline-block; font-size: 13px; padding: 4px 10px; border-radius: 6px; border: 1px solid #154273;
+  background: #154273; color: #fff; text-decoration: none; }
+.record { margin-top: 10px; padding-top: 10px; border-top: 1px solid #e3e3e3; }
+.record h3 { font-size: 13px; margin: 0 0 4px; }
+.record p { margin: 0 0 6px; }
+.record-actions { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
+.checklist { margin: 6px 0; padding-left: 20px; }
+.checklist li { margin: 3px 0; }
+.checklist .refs { display: block; font-size: 12px; }
+.checklist .refs .link { text-align: left; }
+.warning { font-weight: 600; color: #7a4a00; margin: 6px 0 4px; }
 .badge {
   position: fixed; min-width: 24px; height: 24px; padding: 0 6px; border-radius: 12px; border: 0;
   background: #b26b00; color: #fff; font: 700 12px/24px system-ui, sans-serif; text-align: center;
@@ -88,6 +101,10 @@ dialog.gate button:disabled { opacity: .5; cursor: not-allowed; }
   button { background: #1d2026; color: #ececec; border-color: #9a9a9a; }
   dialog.gate button.primary { background: #8fb8ff; color: #0b1220; border-color: #8fb8ff; }
   button.link { color: #a9c8ff; background: none; }
+  a { color: #a9c8ff; }
+  a.button { background: #8fb8ff; color: #0b1220; border-color: #8fb8ff; }
+  .record { border-top-color: #44484f; }
+  .warning { color: #ffcc66; }
   button:focus-visible { outline-color: #8fb8ff; }
 }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
@@ -95,15 +112,54 @@ dialog.gate button:disabled { opacity: .5; cursor: not-allowed; }
 
 export function uiRoot(): ShadowRoot {
   if (root && root.host.isConnected) return root;
-  const host = document.createElement("postwacht-ui");
+  // Made in a document of our own, which knows no custom elements: a page that defines
+  // <postwacht-ui> itself does not construct our host, and when it upgrades the host on
+  // insertion, our closed root is already attached, so its class cannot attach one first.
+  const host = document.implementation.createHTMLDocument("").createElement("postwacht-ui");
   host.style.cssText = "position:fixed;top:0;left:0;width:0;height:0;z-index:2147483647;";
   root = host.attachShadow({ mode: "closed" });
-  // A constructed sheet, not a <style> element: it is not subject to the page's style-src.
+  document.documentElement.append(host);
+  // A constructed sheet, not a <style> element: it is not subject to the page's style-src. It
+  // can only be adopted in the document it was made for, so once the host is in it.
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(STYLES);
   root.adoptedStyleSheets = [sheet];
-  document.documentElement.append(host);
   return root;
+}
+
+/** The events that carry what the user types or pastes. */
+const TYPING = ["keydown", "keypress", "keyup", "beforeinput", "input", "textInput", "compositionstart",
+  "compositionupdate", "compositionend", "paste", "copy", "cut"];
+
+/**
+ * Typing in our UI (the reason for posting anyway) fires composed events: they leave our closed
+ * root and reach the page's listeners, which could read the reason key by key. This listener on
+ * `window`, registered at document_start before any page script, runs first: it stops each such
+ * event there and hands the focused element of our UI a copy that stays inside the root (only
+ * `keydown` and `input` have listeners in it). Default actions are untouched.
+ */
+export function shieldTyping(): void {
+  for (const type of TYPING) {
+    window.addEventListener(type, (e) => {
+      if (!root || e.target !== root.host || !e.isTrusted) return;
+      e.stopImmediatePropagation();
+      const copy = insideCopy(e);
+      const focused = root.activeElement;
+      if (copy && focused && !focused.dispatchEvent(copy)) e.preventDefault();
+    }, { capture: true });
+  }
+}
+
+function insideCopy(e: Event): Event | undefined {
+  const init = { bubbles: true, cancelable: e.cancelable, composed: false };
+  if (e instanceof KeyboardEvent && e.type === "keydown") {
+    const { key, code, location, repeat, isComposing, ctrlKey, shiftKey, altKey, metaKey } = e;
+    return new KeyboardEvent(e.type, { ...init, key, code, location, repeat, isComposing, ctrlKey, shiftKey, altKey, metaKey });
+  }
+  if (e instanceof InputEvent && e.type === "input") {
+    return new InputEvent(e.type, { ...init, data: e.data, inputType: e.inputType, isComposing: e.isComposing });
+  }
+  return undefined;
 }
 
 /** Creates an element with text content only: policy texts are never parsed as HTML. */

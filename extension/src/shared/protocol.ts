@@ -52,6 +52,41 @@ export interface Gate {
   adjustable: string[];
 }
 
+/** A team to ask (the bundle's `communication.team`). */
+export interface Contact {
+  name: string;
+  email?: string;
+  url?: string;
+}
+
+/** An official account on one of the sites. */
+export interface Account {
+  url: string;
+  name: string;
+}
+
+export type AccountSite = "x" | "linkedin" | "facebook";
+
+/**
+ * Where records go, whom to ask, which accounts speak for the organisation: the bundle's
+ * `communication` section, with the administrator's managed `communication` setting over it.
+ * Addresses and links were checked by the engine (mailto-safe addresses, https links only).
+ */
+export interface Communication {
+  records_address?: string;
+  records_clause?: string;
+  records_advice?: Localized;
+  team?: Contact;
+  accounts?: Partial<Record<AccountSite, Account>>;
+}
+
+/** One point to check in an attached photo or video, tied to clauses of the policy. */
+export interface ChecklistItem {
+  id: string;
+  text: Localized;
+  clauses: string[];
+}
+
 export interface PolicyView {
   id: string;
   version: number;
@@ -62,7 +97,26 @@ export interface PolicyView {
   clauses: ClauseView[];
   rules: RuleView[];
   gate: Gate;
+  communication?: Communication;
+  photo_checklist: ChecklistItem[];
 }
+
+/**
+ * How much of an attached file the content script reads for the engine: the engine's own limit
+ * (`photo::HEAD_BYTES`), where every photo's metadata lies.
+ */
+export const PHOTO_HEAD_BYTES = 512 * 1024;
+
+/** What a photo's metadata gives away (the engine's `photo::inspect`). */
+export interface PhotoMetadata {
+  format: "jpeg" | "png" | "heif";
+  /** Absent when the file gives no position. */
+  gps?: { latitude: number; longitude: number };
+  serial_numbers: { kind: "body" | "lens" | "camera"; value: string }[];
+}
+
+/** `error` is `kind: reason`, kind one of unsupported, beyond-head, damaged. */
+export type PhotoReply = { ok: true; metadata: PhotoMetadata } | { ok: false; error: string };
 
 /** Identifies the active policy, so a content script knows when its cached view is stale. */
 export interface PolicyStamp {
@@ -76,6 +130,8 @@ export type Request =
   | { type: "warm" }
   | { type: "packs" }
   | { type: "openClause"; id: string }
+  /** The first bytes of an attached photo, base64 (runtime messages carry JSON, not bytes). */
+  | { type: "inspectPhoto"; head: string; wholeFile: boolean }
   | { type: "checkUpdates" }
   | { type: "updateState" };
 

@@ -1,7 +1,7 @@
 // The user's settings (chrome.storage.local) and the administrator's (chrome.storage.managed,
 // set by enterprise policy). An administrator's value wins and locks the setting.
 
-import type { Lang } from "./protocol";
+import type { Communication, Lang } from "./protocol";
 
 export interface UserSettings {
   /** A built-in pack; unset: the default pack. */
@@ -37,6 +37,8 @@ export interface ManagedSettings {
   /** Enforcement, overriding the bundle's own gate settings. */
   blockOverride?: boolean;
   cooldownSeconds?: number;
+  /** Records address, communication team, official accounts: over the bundle's, field by field. */
+  communication?: Communication;
 }
 
 /** A managed value that was not used, and why (shown in the popup, never silently lost). */
@@ -81,6 +83,8 @@ export function checkManaged(raw: Record<string, unknown>): { managed: ManagedSe
   take("blockOverride", typeof v.blockOverride === "boolean", "not true or false");
   take("cooldownSeconds", Number.isInteger(v.cooldownSeconds) && (v.cooldownSeconds as number) >= 0 && (v.cooldownSeconds as number) <= 120,
     "not a whole number of seconds from 0 to 120");
+  // Its fields are checked by the engine (refreshManaged's `deepCheck`), as a bundle's are.
+  take("communication", !!v.communication && typeof v.communication === "object" && !Array.isArray(v.communication), "not an object");
   for (const key of Object.keys(raw)) {
     if (!(key in m) && !ignored.some((i) => i.key === key)) ignored.push({ key, reason: "unknown setting" });
   }
@@ -124,7 +128,7 @@ export interface Effective extends UserSettings {
  * run by the service worker at start-up and when policy changes, updates the copy; listeners
  * then see the change like any other.
  */
-export async function refreshManaged(): Promise<void> {
+export async function refreshManaged(deepCheck?: DeepCheck): Promise<void> {
   let raw: Record<string, unknown>;
   try {
     raw = (await chrome.storage.managed.get(null)) ?? {};
@@ -133,12 +137,19 @@ export async function refreshManaged(): Promise<void> {
     raw = {};
   }
   const { managed, ignored } = checkManaged(raw);
+  await deepCheck?.(managed, ignored);
   const stored = await chrome.storage.local.get([MANAGED_CACHE, MANAGED_IGNORED]);
   if (JSON.stringify(stored[MANAGED_CACHE] ?? {}) !== JSON.stringify(managed) ||
       JSON.stringify(stored[MANAGED_IGNORED] ?? []) !== JSON.stringify(ignored)) {
     await chrome.storage.local.set({ [MANAGED_CACHE]: managed, [MANAGED_IGNORED]: ignored });
   }
 }
+
+/**
+ * Checks what only the engine can (the service worker passes one): drops values it refuses from
+ * `managed` and says why in `ignored`.
+ */
+export type DeepCheck = (managed: ManagedSettings, ignored: Ignored[]) => Promise<void>;
 
 export const MANAGED_IGNORED = "managedIgnored";
 
