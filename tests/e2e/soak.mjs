@@ -42,7 +42,7 @@ const RISKY = ['vertrouwelijk', 'BSN is 111222333', 'bel 06-12345678', 'idioten 
 /** Longer drafts are cleared (select all, delete): a post, not a novel. */
 const MAX_DRAFT = 600;
 
-/** Deterministic chunks of text, so both browsers type the same. */
+/** Chunks of text in a fixed order, a risky phrase in every other one. */
 function* chunks() {
   for (let i = 0; ; i++) {
     const words = [0, 1, 2].map((k) => WORDS[(i * 7 + k * 3) % WORDS.length]);
@@ -53,7 +53,7 @@ function* chunks() {
 
 /**
  * The three tabs. `open` shows a compose dialog and returns the frame and fixture name of its
- * editor; `close` closes it; `hold` posts a draft with findings (the gate holds it: "Edit post");
+ * editor; `close` closes it; `hold`, where there is one, posts the draft (the gate holds it);
  * `stay` is the tab's own comment box, typed in between dialogs.
  */
 const TABS = [
@@ -213,7 +213,15 @@ async function sample(t, withExtension) {
   for (const frame of t.page.frames()) {
     if (!(await frame.evaluate(() => !!window.__fixture).catch(() => false))) continue;
     await installFlatten(frame);
-    const state = await frame.evaluate(() => {
+    const texts = await frame.evaluate(() =>
+      Object.values(window.__fixture.editors)
+        .map((e) => e.root())
+        .filter((r) => r?.isConnected && !(r instanceof HTMLTextAreaElement))
+        .map((r) => Flatten.flatten(r).text)
+        .filter((text) => text.trim() !== ''),
+    );
+    const findings = texts.reduce((n, text) => n + oracle(text).length, 0);
+    const highlights = () => frame.evaluate(() => {
       let names = 0;
       let ranges = 0;
       let detached = 0;
@@ -225,17 +233,21 @@ async function sample(t, withExtension) {
           if (!r.startContainer.isConnected || !r.endContainer.isConnected) detached++;
         }
       }
-      const texts = Object.values(window.__fixture.editors)
-        .map((e) => e.root())
-        .filter((r) => r?.isConnected && !(r instanceof HTMLTextAreaElement))
-        .map((r) => Flatten.flatten(r).text)
-        .filter((text) => text.trim() !== '');
-      return { names, ranges, detached, texts, hosts: document.querySelectorAll('postwacht-ui').length };
+      return { names, ranges, detached, hosts: document.querySelectorAll('postwacht-ui').length };
     });
+    // The last keystrokes may still be on their way to the engine: give the highlights up to
+    // 5 s to catch up with the text before counting.
+    let state;
+    const until = Date.now() + 5000;
+    do {
+      state = await highlights();
+      if (state.ranges === findings && state.detached === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    } while (Date.now() < until);
     out.highlightNames += state.names;
     out.ranges += state.ranges;
     out.detachedRanges += state.detached;
-    for (const text of state.texts) out.findings += oracle(text).length;
+    out.findings += findings;
     out.hosts.push(state.hosts);
     out.shadowElements += (await inShadow(t.page, frame, (r) => r.querySelectorAll('*').length)) ?? 0;
   }
@@ -255,8 +267,6 @@ async function session({ withExtension, composers, typingMs, sampleEveryMs, hold
     const started = Date.now();
     const take = async (label, done) => {
       for (const t of tabs) {
-        // Let the last keystrokes be scanned and painted before counting ranges.
-        await t.page.waitForTimeout(withExtension ? 400 : 0);
         samples.push({ label, seconds: Math.round((Date.now() - started) / 1000), composers: done, ...(await sample(t, withExtension)) });
       }
     };
