@@ -15,7 +15,11 @@ use crate::text::fold;
 pub(crate) enum CompiledMatcher {
     Phrases,
     Regex(usize),
-    Near { groups: usize, within: u32 },
+    /// Per group: its pattern in [`Compiled::group_patterns`], or `None` for a phrase list.
+    Near {
+        groups: Vec<Option<usize>>,
+        within: u32,
+    },
     Detector(usize),
 }
 
@@ -38,10 +42,9 @@ pub(crate) struct CompiledRule {
 pub(crate) struct Compiled {
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) phrases: PhraseTable,
-    pub(crate) owners: Owners,
     pub(crate) regexes: Vec<Pattern>,
-    /// The `near` groups given as patterns, with the owner their hits are filed under.
-    pub(crate) group_patterns: Vec<(Owner, Pattern)>,
+    /// The `near` groups given as patterns.
+    pub(crate) group_patterns: Vec<Pattern>,
     pub(crate) detectors: Vec<Detector>,
     /// Which of the patterns above a text can match.
     pub(crate) gate: Gate,
@@ -154,25 +157,31 @@ pub(crate) fn compile(
                         },
                     );
                 }
+                let mut compiled = Vec::with_capacity(groups.len());
                 for (g, group) in groups.iter().enumerate().take(limits.max_near_groups) {
                     let owner = Owner::Near { rule: r, group: g };
-                    match group {
+                    compiled.push(match group {
                         NearGroup::Phrases(group) => {
-                            add_phrases(group, &format!("match.groups[{g}]"), owner, &mut report)
+                            add_phrases(group, &format!("match.groups[{g}]"), owner, &mut report);
+                            None
                         }
                         NearGroup::Pattern { pattern } => {
                             match Pattern::new(pattern, true, limits, defer) {
                                 Ok(mut re) => {
                                     gate.add(&mut re);
-                                    group_patterns.push((owner, re))
+                                    group_patterns.push(re);
+                                    Some(group_patterns.len() - 1)
                                 }
-                                Err(kind) => report(format!("match.groups[{g}].pattern"), kind),
+                                Err(kind) => {
+                                    report(format!("match.groups[{g}].pattern"), kind);
+                                    None
+                                }
                             }
                         }
-                    }
+                    });
                 }
                 CompiledMatcher::Near {
-                    groups: groups.len().min(limits.max_near_groups),
+                    groups: compiled,
                     within: *within,
                 }
             }
@@ -265,14 +274,14 @@ pub(crate) fn compile(
         phrases = PhraseTableBuilder::default();
         gate = GateBuilder::default();
     }
-    let phrases = phrases.build().unwrap_or_else(|message| {
+    let phrases = phrases.build(owners.clone()).unwrap_or_else(|message| {
         problems.push(Problem::new(
             Location::Bundle,
             "rules",
             ProblemKind::Schema(message),
         ));
         PhraseTableBuilder::default()
-            .build()
+            .build(owners)
             .expect("an empty table builds")
     });
     let gate = gate.build().unwrap_or_else(|message| {
@@ -288,7 +297,6 @@ pub(crate) fn compile(
     Compiled {
         rules,
         phrases,
-        owners,
         regexes,
         group_patterns,
         detectors,

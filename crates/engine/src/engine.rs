@@ -8,7 +8,7 @@ use crate::gate::Open;
 use crate::limits::Limits;
 use crate::load;
 use crate::model::{Bundle, Category, Lang, Severity};
-use crate::phrase::{Hit, Hits, Owner, Owners};
+use crate::phrase::{Hits, Owner};
 use crate::text::{Folded, Utf16Map, Words};
 
 /// One risky phrase in a text.
@@ -236,56 +236,49 @@ impl Engine {
         };
 
         let open = c.gate.open(text);
-        let mut hits: Vec<Hit> = Vec::new();
-        if !text.is_empty() {
-            c.phrases.find(text, &Folded::new(text), &mut hits);
-        }
-        let mut spans = Vec::new();
-        for (owner, pattern) in &c.group_patterns {
-            spans.clear();
-            open.find_all(pattern, text, &mut spans);
-            hits.extend(spans.iter().map(|&(start, end)| Hit {
-                owner: *owner,
-                start,
-                end,
-            }));
-        }
-        let hits = Hits::new(hits, &c.owners);
-        let words = c.needs_words.then(|| Words::new(text));
+        let hits = c.phrases.find(text, &Folded::new(text));
+        // Only `near` and `within` need word positions, and most texts reach neither.
+        let words = std::cell::OnceCell::new();
+        let words = || {
+            c.needs_words
+                .then(|| words.get_or_init(|| Words::new(text)))
+        };
 
         let mut detector_spans: Vec<Option<Vec<(usize, usize)>>> = vec![None; c.detectors.len()];
 
         let mut out = Vec::new();
         let mut candidates = Vec::new();
+        let mut group_hits = Vec::new();
         for (r, rule) in c.rules.iter().enumerate() {
             if !active(r) {
                 continue;
             }
             candidates.clear();
-            match rule.matcher {
-                CompiledMatcher::Phrases => {
-                    candidates.extend(
-                        hits.of(Owner::Rule { rule: r }, &c.owners)
-                            .iter()
-                            .map(|h| (h.start, h.end)),
-                    );
-                }
-                CompiledMatcher::Regex(i) => open.find_all(&c.regexes[i], text, &mut candidates),
+            match &rule.matcher {
+                CompiledMatcher::Phrases => hits.spans(Owner::Rule { rule: r }, &mut candidates),
+                CompiledMatcher::Regex(i) => open.find_all(&c.regexes[*i], text, &mut candidates),
                 CompiledMatcher::Near { groups, within } => {
-                    if let Some(words) = &words {
-                        near(
-                            hits.of_range(Owner::Near { rule: r, group: 0 }, groups, &c.owners),
-                            groups,
-                            within,
-                            words,
-                            &mut candidates,
-                        );
+                    // Phrase groups first: a missing one is known without running a pattern.
+                    let phrases_present = groups.iter().enumerate().all(|(g, pattern)| {
+                        pattern.is_some() || hits.present(Owner::Near { rule: r, group: g })
+                    });
+                    if let (true, Some(words)) = (phrases_present, words()) {
+                        group_hits.clear();
+                        if gather_groups(groups, r, &hits, &open, c, text, &mut group_hits) {
+                            near(
+                                &mut group_hits,
+                                groups.len(),
+                                *within,
+                                words,
+                                &mut candidates,
+                            );
+                        }
                     }
                 }
                 CompiledMatcher::Detector(d) => {
-                    let spans = detector_spans[d].get_or_insert_with(|| {
+                    let spans = detector_spans[*d].get_or_insert_with(|| {
                         let mut found = Vec::new();
-                        c.detectors[d].find(text, &mut found);
+                        c.detectors[*d].find(text, &mut found);
                         found
                     });
                     candidates.extend_from_slice(spans);
@@ -295,12 +288,9 @@ impl Engine {
                 continue;
             }
             if !rule.unless.is_empty() {
-                let exceptions = Context::prepare(text, &rule.unless, &hits, &c.owners, &open);
-                candidates.retain(|&span| {
-                    !exceptions
-                        .iter()
-                        .any(|x| x.around(text, span, words.as_ref()))
-                });
+                let exceptions = Context::prepare(text, &rule.unless, &hits, &open);
+                candidates
+                    .retain(|&span| !exceptions.iter().any(|x| x.around(text, span, words())));
             }
             candidates.sort_unstable();
             let mut merged: Vec<(usize, usize)> = Vec::new();
@@ -312,16 +302,16 @@ impl Engine {
             }
             // What the matcher itself already required counts as support: a validated
             // checksum, or each further group of a `near`.
-            let built_in = match rule.matcher {
+            let built_in = match &rule.matcher {
                 CompiledMatcher::Detector(_) => 1,
-                CompiledMatcher::Near { groups, .. } => groups.saturating_sub(1),
+                CompiledMatcher::Near { groups, .. } => groups.len().saturating_sub(1),
                 _ => 0,
             };
-            let signals = Context::prepare(text, &rule.signals, &hits, &c.owners, &open);
+            let signals = Context::prepare(text, &rule.signals, &hits, &open);
             for (s, e) in merged {
                 let found = signals
                     .iter()
-                    .filter(|x| x.around(text, (s, e), words.as_ref()))
+                    .filter(|x| x.around(text, (s, e), words()))
                     .count();
                 let confidence = u8::try_from(1 + built_in + found).unwrap_or(u8::MAX);
                 out.push(Span {
@@ -420,16 +410,42 @@ struct Span {
     confidence: u8,
 }
 
+/// Every group's hits of `near` rule `rule` as (start, end, group); false, and possibly
+/// incomplete, as soon as one group has none. Pattern groups run only here, after every phrase
+/// group is known to be present.
+fn gather_groups(
+    groups: &[Option<usize>],
+    rule: usize,
+    hits: &Hits,
+    open: &Open,
+    c: &Compiled,
+    text: &str,
+    out: &mut Vec<(usize, usize, usize)>,
+) -> bool {
+    let mut spans = Vec::new();
+    for (g, pattern) in groups.iter().enumerate() {
+        spans.clear();
+        match pattern {
+            Some(p) => open.find_all(&c.group_patterns[*p], text, &mut spans),
+            None => hits.spans(Owner::Near { rule, group: g }, &mut spans),
+        }
+        if spans.is_empty() {
+            return false;
+        }
+        out.extend(spans.iter().map(|&(s, e)| (s, e, g)));
+    }
+    true
+}
+
 /// `near`: starting from each hit, follow later hits while each is within `within` words of
 /// the chain so far (the last hit that added a group); report the span once every group has been seen.
-fn near(hits: &[Hit], groups: usize, within: u32, words: &Words, out: &mut Vec<(usize, usize)>) {
-    let mut group_hits: Vec<(usize, usize, usize)> = hits
-        .iter()
-        .filter_map(|h| match h.owner {
-            Owner::Near { group, .. } => Some((h.start, h.end, group)),
-            _ => None,
-        })
-        .collect();
+fn near(
+    group_hits: &mut [(usize, usize, usize)],
+    groups: usize,
+    within: u32,
+    words: &Words,
+    out: &mut Vec<(usize, usize)>,
+) {
     group_hits.sort_unstable();
     let all: u64 = if groups >= 64 {
         u64::MAX
@@ -475,7 +491,6 @@ impl<'a> Context<'a> {
         text: &str,
         contexts: &'a [CompiledContext],
         hits: &Hits,
-        owners: &Owners,
         open: &Open,
     ) -> Vec<Context<'a>> {
         contexts
@@ -483,11 +498,7 @@ impl<'a> Context<'a> {
             .map(|context| {
                 let mut spans: Vec<(usize, usize)> = Vec::new();
                 if context.has_phrases {
-                    spans.extend(
-                        hits.of(context.owner, owners)
-                            .iter()
-                            .map(|h| (h.start, h.end)),
-                    );
+                    hits.spans(context.owner, &mut spans);
                 }
                 if let Some(pattern) = &context.pattern {
                     open.find_all(pattern, text, &mut spans);

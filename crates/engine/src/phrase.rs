@@ -19,9 +19,7 @@ pub(crate) enum Owner {
     Signal { rule: usize, signal: usize },
 }
 
-/// Where each owner's hits go in [`Hits`]: owners numbered densely, rule by rule, so one
-/// counting pass files every hit (sorting thousands of hits by owner cost more than finding
-/// them: common words like "je" serve dozens of rules).
+/// Owners numbered densely, rule by rule, so per-owner facts live in flat arrays.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Owners {
     /// Per rule: the number of its first owner, and how many `near` groups and `unless`
@@ -54,45 +52,87 @@ impl Owners {
     }
 }
 
-/// A scan's phrase and group-pattern hits, filed by owner, each owner's sorted by position.
-pub(crate) struct Hits {
-    hits: Vec<Hit>,
-    /// Owner `i`'s hits are `hits[starts[i]..starts[i + 1]]`.
+/// A scan's phrase hits.
+///
+/// Common words serve dozens of rules ("we" is in every rule about speaking for the
+/// organisation), so hits are kept once per phrase, not once per owner: filing a copy for each
+/// owner was most of a scan. An owner's hits are gathered only when a rule asks for them, and
+/// a rule asks only after [`Hits::present`] says every group it needs has one.
+pub(crate) struct Hits<'t> {
+    table: &'t PhraseTable,
+    /// (phrase, start, end), in original byte offsets, sorted.
+    found: Vec<(u32, usize, usize)>,
+    /// Per owner: where the hits of each of its phrases that occurs begin in `found`.
+    /// Without the (often long) list of its phrases that do not occur.
+    owned: Lists,
+}
+
+impl Hits<'_> {
+    /// Whether `owner` has at least one phrase hit.
+    pub(crate) fn present(&self, owner: Owner) -> bool {
+        !self.owned.of(self.table.owners.index(owner)).is_empty()
+    }
+
+    /// Appends `owner`'s phrase hits, grouped by phrase (not sorted by position).
+    pub(crate) fn spans(&self, owner: Owner, out: &mut Vec<(usize, usize)>) {
+        for &first in self.owned.of(self.table.owners.index(owner)) {
+            let v = self.found[first as usize].0;
+            out.extend(
+                self.found[first as usize..]
+                    .iter()
+                    .take_while(|&&(w, _, _)| w == v)
+                    .map(|&(_, start, end)| (start, end)),
+            );
+        }
+    }
+}
+
+/// Lists indexed by a dense number, flattened: list `i` is `items[starts[i]..starts[i + 1]]`.
+#[derive(Debug, Default)]
+struct Lists {
+    items: Vec<u32>,
     starts: Vec<usize>,
 }
 
-impl Hits {
-    pub(crate) fn new(found: Vec<Hit>, owners: &Owners) -> Hits {
-        let mut starts = vec![0usize; owners.count + 1];
-        for hit in &found {
-            starts[owners.index(hit.owner) + 1] += 1;
+impl Lists {
+    /// From (list, item) pairs, for lists `0..n`; duplicates are dropped.
+    fn new(mut pairs: Vec<(usize, u32)>, n: usize) -> Lists {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut starts = vec![0usize; n + 1];
+        for &(list, _) in &pairs {
+            starts[list + 1] += 1;
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
+        Lists {
+            items: pairs.into_iter().map(|(_, item)| item).collect(),
+            starts,
+        }
+    }
+
+    /// From (list, item) pairs, for lists `0..n`, items in the order given; `pairs` is called
+    /// twice and must give the same pairs both times.
+    fn counted<I: Iterator<Item = (usize, u32)>>(n: usize, pairs: impl Fn() -> I) -> Lists {
+        let mut starts = vec![0usize; n + 1];
+        for (list, _) in pairs() {
+            starts[list + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut items = vec![0u32; starts[n]];
         let mut next = starts.clone();
-        let mut hits = found.clone();
-        for hit in found {
-            let slot = &mut next[owners.index(hit.owner)];
-            hits[*slot] = hit;
-            *slot += 1;
+        for (list, item) in pairs() {
+            items[next[list]] = item;
+            next[list] += 1;
         }
-        for pair in starts.windows(2) {
-            hits[pair[0]..pair[1]].sort_unstable_by_key(|h| (h.start, h.end));
-        }
-        Hits { hits, starts }
+        Lists { items, starts }
     }
 
-    /// The hits of one owner, by position.
-    pub(crate) fn of(&self, owner: Owner, owners: &Owners) -> &[Hit] {
-        self.of_range(owner, 1, owners)
-    }
-
-    /// The hits of `n` consecutive owners from `first` (a rule's near groups), each owner's
-    /// by position.
-    pub(crate) fn of_range(&self, first: Owner, n: usize, owners: &Owners) -> &[Hit] {
-        let i = owners.index(first);
-        &self.hits[self.starts[i]..self.starts[i + n]]
+    fn of(&self, i: usize) -> &[u32] {
+        &self.items[self.starts[i]..self.starts[i + 1]]
     }
 }
 
@@ -145,16 +185,11 @@ impl Phrase {
     }
 }
 
-/// A phrase hit, in original byte offsets, widened to whole words on wildcard sides.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Hit {
-    pub(crate) owner: Owner,
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-}
-
-struct Entry {
-    owner: Owner,
+/// One way a literal is asked for: which of its sides may run on into a longer word. A
+/// literal asked for by many owners is usually asked for one way, so hits are widened and kept
+/// once per variant, not once per owner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Variant {
     prefix: bool,
     suffix: bool,
 }
@@ -162,36 +197,51 @@ struct Entry {
 /// Every phrase the engine knows, compiled once.
 pub(crate) struct PhraseTable {
     automaton: Option<AhoCorasick>,
-    /// Per automaton pattern: everyone who asked for that literal.
-    entries: Vec<Vec<Entry>>,
+    /// Per automaton pattern: its variants.
+    literal_variants: Lists,
+    variants: Vec<Variant>,
+    owners: Owners,
+    /// Per variant: the owners (dense numbers) that listed it.
+    variant_owners: Lists,
 }
 
 #[derive(Default)]
 pub(crate) struct PhraseTableBuilder {
     literals: Vec<String>,
     index: std::collections::HashMap<String, usize>,
-    entries: Vec<Vec<Entry>>,
+    variant_index: std::collections::HashMap<(usize, Variant), u32>,
+    /// (literal, variant) pairs and their owners.
+    variants: Vec<(usize, Variant)>,
+    owned: Vec<(Owner, u32)>,
 }
 
 impl PhraseTableBuilder {
     pub(crate) fn add(&mut self, phrase: Phrase, owner: Owner) {
-        let id = *self.index.entry(phrase.literal.clone()).or_insert_with(|| {
+        let literal = *self.index.entry(phrase.literal.clone()).or_insert_with(|| {
             self.literals.push(phrase.literal);
-            self.entries.push(Vec::new());
             self.literals.len() - 1
         });
-        self.entries[id].push(Entry {
-            owner,
+        let variant = Variant {
             prefix: phrase.prefix,
             suffix: phrase.suffix,
-        });
+        };
+        let id = *self
+            .variant_index
+            .entry((literal, variant))
+            .or_insert_with(|| {
+                self.variants.push((literal, variant));
+                (self.variants.len() - 1) as u32
+            });
+        self.owned.push((owner, id));
     }
 
     pub(crate) fn len(&self) -> usize {
         self.literals.len()
     }
 
-    pub(crate) fn build(self) -> Result<PhraseTable, String> {
+    /// Builds the table for `owners`, which must number every owner passed to
+    /// [`PhraseTableBuilder::add`].
+    pub(crate) fn build(self, owners: Owners) -> Result<PhraseTable, String> {
         let automaton = if self.literals.is_empty() {
             None
         } else {
@@ -202,47 +252,86 @@ impl PhraseTableBuilder {
                     .map_err(|e| e.to_string())?,
             )
         };
+        let literal_variants = Lists::new(
+            self.variants
+                .iter()
+                .enumerate()
+                .map(|(v, &(literal, _))| (literal, v as u32))
+                .collect(),
+            self.literals.len(),
+        );
+        let variant_owners = Lists::new(
+            self.owned
+                .iter()
+                .map(|&(owner, v)| (v as usize, owners.index(owner) as u32))
+                .collect(),
+            self.variants.len(),
+        );
         Ok(PhraseTable {
             automaton,
-            entries: self.entries,
+            literal_variants,
+            variants: self.variants.into_iter().map(|(_, v)| v).collect(),
+            owners,
+            variant_owners,
         })
     }
 }
 
 impl PhraseTable {
     /// Every phrase occurrence that respects its word boundaries, in original offsets.
-    pub(crate) fn find(&self, original: &str, folded: &Folded, out: &mut Vec<Hit>) {
-        let Some(automaton) = &self.automaton else {
-            return;
-        };
-        let text = folded.text.as_str();
-        for m in automaton.find_overlapping_iter(text) {
-            let (s, e) = (m.start(), m.end());
-            let before = text[..s].chars().next_back();
-            let after = text[e..].chars().next();
-            let first = text[s..e].chars().next();
-            let last = text[s..e].chars().next_back();
-            // A boundary is only needed where the phrase itself starts or ends with a word
-            // character: `#ind` may follow a letter-less position, `ind` may not follow a letter.
-            let glued_before = before.is_some_and(is_word_char) && first.is_some_and(is_word_char);
-            let glued_after = after.is_some_and(is_word_char) && last.is_some_and(is_word_char);
-            for entry in &self.entries[m.pattern().as_usize()] {
-                if (glued_before && !entry.prefix) || (glued_after && !entry.suffix) {
-                    continue;
+    pub(crate) fn find(&self, original: &str, folded: &Folded) -> Hits<'_> {
+        let mut found = Vec::new();
+        if let Some(automaton) = &self.automaton {
+            let text = folded.text.as_str();
+            for m in automaton.find_overlapping_iter(text) {
+                let (s, e) = (m.start(), m.end());
+                let before = text[..s].chars().next_back();
+                let after = text[e..].chars().next();
+                let first = text[s..e].chars().next();
+                let last = text[s..e].chars().next_back();
+                // A boundary is only needed where the phrase itself starts or ends with a word
+                // character: `#ind` may follow a letter-less position, `ind` may not follow a
+                // letter.
+                let glued_before =
+                    before.is_some_and(is_word_char) && first.is_some_and(is_word_char);
+                let glued_after = after.is_some_and(is_word_char) && last.is_some_and(is_word_char);
+                for &v in self.literal_variants.of(m.pattern().as_usize()) {
+                    let variant = self.variants[v as usize];
+                    if (glued_before && !variant.prefix) || (glued_after && !variant.suffix) {
+                        continue;
+                    }
+                    let (start, end) = widen_to_words(
+                        original,
+                        folded.start_of(s),
+                        folded.end_of(e),
+                        variant.prefix,
+                        variant.suffix,
+                    );
+                    found.push((v, start, end));
                 }
-                let (start, end) = widen_to_words(
-                    original,
-                    folded.start_of(s),
-                    folded.end_of(e),
-                    entry.prefix,
-                    entry.suffix,
-                );
-                out.push(Hit {
-                    owner: entry.owner,
-                    start,
-                    end,
-                });
             }
+        }
+        found.sort_unstable();
+        let mut firsts: Vec<(u32, u32)> = Vec::new();
+        for (i, &(v, _, _)) in found.iter().enumerate() {
+            if firsts.last().is_none_or(|&(w, _)| w != v) {
+                firsts.push((v, i as u32));
+            }
+        }
+        // Filed by owner with a counting pass: thousands of (owner, phrase) pairs when common
+        // words occur, and sorting them cost more than finding them.
+        let pairs = || {
+            firsts.iter().flat_map(|&(v, first)| {
+                self.variant_owners
+                    .of(v as usize)
+                    .iter()
+                    .map(move |&o| (o as usize, first))
+            })
+        };
+        Hits {
+            table: self,
+            found,
+            owned: Lists::counted(self.owners.count, pairs),
         }
     }
 }
@@ -256,12 +345,14 @@ mod tests {
         for p in phrases {
             builder.add(Phrase::parse(p).unwrap(), Owner::Rule { rule: 0 });
         }
-        let table = builder.build().unwrap();
+        let mut owners = Owners::default();
+        owners.push_rule(0, 0, 0);
+        let table = builder.build(owners).unwrap();
+        let hits = table.find(text, &Folded::new(text));
         let mut out = Vec::new();
-        table.find(text, &Folded::new(text), &mut out);
-        out.iter()
-            .map(|h| text[h.start..h.end].to_string())
-            .collect()
+        hits.spans(Owner::Rule { rule: 0 }, &mut out);
+        out.sort_unstable();
+        out.iter().map(|&(s, e)| text[s..e].to_string()).collect()
     }
 
     #[test]
@@ -297,6 +388,43 @@ mod tests {
         );
         assert_eq!(hits(&["e-mail"], "mijn E‐mail"), ["E‐mail"]);
         assert_eq!(hits(&["🙄"], "top🙄"), ["🙄"]);
+    }
+
+    #[test]
+    fn owners_share_phrases_but_keep_their_own_wildcards() {
+        let mut builder = PhraseTableBuilder::default();
+        let (a, b, c) = (
+            Owner::Rule { rule: 0 },
+            Owner::Near { rule: 1, group: 0 },
+            Owner::Near { rule: 1, group: 1 },
+        );
+        for (phrase, owner) in [
+            ("dossier", a),
+            ("dossier*", b),
+            ("we", b),
+            ("we", c),
+            ("ons", c),
+        ] {
+            builder.add(Phrase::parse(phrase).unwrap(), owner);
+        }
+        let mut owners = Owners::default();
+        owners.push_rule(0, 0, 0);
+        owners.push_rule(2, 0, 0);
+        let table = builder.build(owners).unwrap();
+        let text = "We sturen ons dossiernummer, ons dossier en wij.";
+        let hits = table.find(text, &Folded::new(text));
+        let spans = |owner| {
+            let mut out = Vec::new();
+            hits.spans(owner, &mut out);
+            out.sort_unstable();
+            out.iter().map(|&(s, e)| &text[s..e]).collect::<Vec<_>>()
+        };
+        assert!(hits.present(a) && hits.present(b) && hits.present(c));
+        assert_eq!(spans(a), ["dossier"]);
+        assert_eq!(spans(b), ["We", "dossiernummer", "dossier"]);
+        assert_eq!(spans(c), ["We", "ons", "ons"]);
+        let none = table.find("niets", &Folded::new("niets"));
+        assert!(!none.present(a) && !none.present(b));
     }
 
     #[test]
