@@ -76,6 +76,7 @@ pub(crate) fn compile(
     let mut needs_words = false;
     let mut owners = Owners::default();
     let mut gate = GateBuilder::default();
+    let mut parsed: HashMap<String, Result<Phrase, ProblemKind>> = HashMap::new();
 
     for (r, rule) in bundle.rules.iter().enumerate() {
         let groups = match &rule.matcher {
@@ -109,9 +110,13 @@ pub(crate) fn compile(
                         None => std::slice::from_ref(raw),
                     };
                     for raw in expanded {
-                        match Phrase::parse(raw) {
-                            Ok(phrase) => phrases.add(phrase, owner),
-                            Err(kind) => report(format!("{field}[{i}]"), kind),
+                        // Shared lists bring the same phrases to dozens of rules: fold each once.
+                        if !parsed.contains_key(raw.as_str()) {
+                            parsed.insert(raw.clone(), Phrase::parse(raw));
+                        }
+                        match &parsed[raw.as_str()] {
+                            Ok(phrase) => phrases.add(phrase.clone(), owner),
+                            Err(kind) => report(format!("{field}[{i}]"), kind.clone()),
                         }
                     }
                 }
