@@ -1,6 +1,6 @@
 //! Where regexes can match, from one pass over the text.
 //!
-//! Most rule regexes start (or end) with one of a list of words: `\b(?:onder embargo|embargo
+//! Most rule regexes start, end or hinge on one of a list of words: `\b(?:onder embargo|embargo
 //! tot|…)`. A text containing none of those words cannot match, and a post contains the words
 //! of few rules, a few times each; yet each regex search reads the whole text. So every such
 //! list goes into one Aho-Corasick automaton and the text is read once. A regex whose words
@@ -203,6 +203,17 @@ mod tests {
             ["22 POORTEN"]
         );
         assert!(found(&gate, &pattern, "22 deuren").is_empty());
+    }
+
+    #[test]
+    fn words_inside_serve_when_both_ends_are_open() {
+        let (gate, pattern) = gated(r"(?:^|[.!?]\s+)(?:onder ons|tussen ons)\s*[:;,]");
+        assert!(pattern.gate.is_some());
+        assert_eq!(
+            found(&gate, &pattern, "Goed. Onder ons: niets. Tussen ons, ja"),
+            [". Onder ons:", ". Tussen ons,"]
+        );
+        assert!(found(&gate, &pattern, "Goed. Verder: niets.").is_empty());
     }
 
     #[test]

@@ -103,30 +103,33 @@ impl Pattern {
     }
 
     /// Byte strings one of which every match contains, compared ASCII-case-insensitively:
-    /// every way a match can start ([`Required::Start`]) or else every way it can end. `None`
-    /// when there is no such short list, or it holds a literal so short that nearly any text
-    /// has it.
+    /// every way a match can start ([`Required::Start`]), or else every way it can end, or
+    /// every way one part of it can start ([`Required::Inside`]). `None` when there is no such
+    /// short list, or it holds a literal so short that nearly any text has it.
     pub(crate) fn required_literals(&self) -> Option<(Required, Vec<Vec<u8>>)> {
         let folded = fold_ascii_case(&self.hir);
-        [
-            (Required::Start, ExtractKind::Prefix),
-            (Required::End, ExtractKind::Suffix),
-        ]
-        .into_iter()
-        .find_map(|(required, kind)| {
+        let extract = |hir: &Hir, kind: ExtractKind| {
             let seq = Extractor::new()
                 .kind(kind)
                 .limit_total(MAX_REQUIRED_LITERALS)
-                .extract(&folded);
+                .extract(hir);
             let literals = seq.literals()?;
             let shortest = literals.iter().map(|l| l.as_bytes().len()).min()?;
-            (shortest >= MIN_REQUIRED_LITERAL).then(|| {
-                (
-                    required,
-                    literals.iter().map(|l| l.as_bytes().to_vec()).collect(),
-                )
-            })
-        })
+            (shortest >= MIN_REQUIRED_LITERAL)
+                .then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+        };
+        if let Some(literals) = extract(&folded, ExtractKind::Prefix) {
+            return Some((Required::Start, literals));
+        }
+        if let Some(literals) = extract(&folded, ExtractKind::Suffix) {
+            return Some((Required::Inside, literals));
+        }
+        // A match of a sequence holds a match of each of its parts, so the words of one part
+        // serve when the ends are open: `(?:^|[.!?]\s+)(?:onder ons|tussen ons)\s*[:;,]`.
+        sequence(&folded)
+            .iter()
+            .find_map(|part| extract(part, ExtractKind::Prefix))
+            .map(|literals| (Required::Inside, literals))
     }
 
     /// The match starting exactly at `at`, if there is one.
@@ -299,8 +302,17 @@ fn relax(hir: &Hir) -> Hir {
 pub(crate) enum Required {
     /// Every match starts with one of them.
     Start,
-    /// Every match ends with one of them.
-    End,
+    /// Every match contains one of them (ends with one, or has a part that starts with one).
+    Inside,
+}
+
+/// The parts of `hir` when it is a sequence, looking through a group around it.
+fn sequence(hir: &Hir) -> &[Hir] {
+    match hir.kind() {
+        HirKind::Concat(parts) => parts,
+        HirKind::Capture(c) => sequence(&c.sub),
+        _ => &[],
+    }
 }
 
 /// Shortest literal worth gating a pattern on, in bytes: two-letter ones ("de", "is") are in
