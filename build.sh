@@ -63,8 +63,10 @@ build_wasm() {
 # decides it is worth it and raises them here.
 # Raised from 2,300,000 for issue #10 (photo metadata with kamadak-exif, the communication section
 # and its typed field errors): 2,206,725 → 2,314,704 bytes raw, 667,208 → 697,510 gzip.
-WASM_BUDGET_RAW=2330000
-WASM_BUDGET_GZIP=700000
+# Lowered for issue #8 when the pack sources moved out of the wasm into wasm/pack-sources.json:
+# 2,320,053 → 1,541,820 bytes raw, 699,459 → 518,983 gzip.
+WASM_BUDGET_RAW=1620000
+WASM_BUDGET_GZIP=545000
 ZIP_BUDGET=1000000
 
 check_sizes() {

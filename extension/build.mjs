@@ -3,7 +3,7 @@
 // (build.sh builds it first).
 //   node extension/build.mjs [--dev]
 import { build } from "esbuild";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +45,7 @@ mkdirSync(join(staging, "icons"));
 for (const size of [16, 32, 48, 128]) cpSync(join(src, `icons/icon-${size}.png`), join(staging, `icons/icon-${size}.png`));
 mkdirSync(join(staging, "wasm"));
 cpSync(wasm, join(staging, "wasm", "postwacht_wasm_bg.wasm"));
+writeFileSync(join(staging, "wasm", "pack-sources.json"), JSON.stringify(packSources()));
 
 const manifest = JSON.parse(readFileSync(join(src, "manifest.json"), "utf8"));
 const variants = {
@@ -63,6 +64,23 @@ for (const [name, m] of Object.entries(variants)) {
   console.log(`dist/${name}/ and ${zip.slice(root.length + 1)}`);
 }
 rmSync(staging, { recursive: true, force: true });
+
+/**
+ * The built-in packs' sources as `{path: text}`, for the engine's `Packs`: outside the wasm, where
+ * they were a third of its size. The same files the engine embeds for the command line (a test in
+ * crates/engine/src/packs.rs holds the two lists equal).
+ */
+function packSources() {
+  const dir = join(root, "crates/engine/packs");
+  const files = {};
+  for (const top of ["packs.json", "documents.json", "category-clauses.json"]) files[top] = readFileSync(join(dir, top), "utf8");
+  for (const sub of ["clauses", "lists", "rules"]) {
+    for (const name of readdirSync(join(dir, sub)).filter((n) => n.endsWith(".json")).sort()) {
+      files[`${sub}/${name}`] = readFileSync(join(dir, sub, name), "utf8");
+    }
+  }
+  return files;
+}
 
 /** Firefox: an event page instead of a service worker, a gecko id, no Chromium-only keys. */
 function firefoxManifest(m) {

@@ -16,9 +16,15 @@ use crate::error::PolicyError;
 use crate::model::{Bundle, Clause, Document, Lang, Severity};
 
 /// The sources, embedded at compile time: the engine works with no configuration or network.
+/// The browser build leaves them out (the extension ships them beside the wasm, see
+/// [`Sources::from_files`]): they are a third of the `.wasm` file otherwise.
+#[cfg(feature = "embedded-packs")]
 const PACKS_JSON: &str = include_str!("../packs/packs.json");
+#[cfg(feature = "embedded-packs")]
 const DOCUMENTS: &str = include_str!("../packs/documents.json");
+#[cfg(feature = "embedded-packs")]
 const CATEGORY_CLAUSES: &str = include_str!("../packs/category-clauses.json");
+#[cfg(feature = "embedded-packs")]
 const CLAUSES: &[(&str, &str)] = &[
     (
         "clauses/ind-gedragscode.json",
@@ -41,6 +47,7 @@ const CLAUSES: &[(&str, &str)] = &[
         include_str!("../packs/clauses/rijksoverheid-priveaccount.json"),
     ),
 ];
+#[cfg(feature = "embedded-packs")]
 const LISTS: &[(&str, &str)] = &[
     (
         "lists/personal-data.json",
@@ -76,6 +83,7 @@ const LISTS: &[(&str, &str)] = &[
         include_str!("../packs/lists/organisations.json"),
     ),
 ];
+#[cfg(feature = "embedded-packs")]
 const RULES: &[(&str, &str)] = &[
     (
         "rules/statements.json",
@@ -122,6 +130,7 @@ pub struct Sources {
 
 impl Sources {
     /// The sources embedded in this build.
+    #[cfg(feature = "embedded-packs")]
     pub fn embedded() -> Sources {
         let mut files: BTreeMap<String, String> = [
             ("packs.json", PACKS_JSON),
@@ -147,6 +156,11 @@ impl Sources {
         Sources {
             files: files.into_iter().collect(),
         }
+    }
+
+    /// Every file, as `(path, contents)` in path order.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(p, t)| (p.as_str(), t.as_str()))
     }
 
     fn file(&self, path: &str) -> Result<&str, PackError> {
@@ -191,6 +205,19 @@ impl Sources {
     pub fn bundle(&self, name: &str) -> Result<Bundle, PackError> {
         assemble(self, name)
     }
+
+    /// An engine for one pack. Its regexes compile when first needed: the test suite compiles
+    /// every pack in full, so start-up need not.
+    pub fn engine(&self, name: &str) -> Result<Engine, PackError> {
+        let bundle = self.bundle(name)?;
+        Engine::builder()
+            .defer_regexes(true)
+            .try_build(bundle)
+            .map_err(|error| PackError::Invalid {
+                name: name.to_string(),
+                error,
+            })
+    }
 }
 
 /// The pack used when none is chosen.
@@ -210,10 +237,12 @@ pub struct PackInfo {
 #[non_exhaustive]
 pub enum PackError {
     /// No pack has that name.
-    #[error("unknown pack `{name}`; the built-in packs are: {}", names().join(", "))]
+    #[error("unknown pack `{name}`; the packs are: {}", known.join(", "))]
     Unknown {
         /// The name asked for.
         name: String,
+        /// The packs there are, the default first.
+        known: Vec<String>,
     },
     /// A source file does not parse or does not fit (a build defect, caught by the tests).
     #[error("pack sources, {file}: {message}")]
@@ -262,16 +291,19 @@ fn parse<T: for<'de> Deserialize<'de>>(file: &str, json: &str) -> Result<T, Pack
 }
 
 /// The built-in packs, the default first.
+#[cfg(feature = "embedded-packs")]
 pub fn list() -> Vec<PackInfo> {
     Sources::embedded().list()
 }
 
 /// The names of the built-in packs, the default first.
+#[cfg(feature = "embedded-packs")]
 pub fn names() -> Vec<String> {
     list().into_iter().map(|p| p.name).collect()
 }
 
 /// The bundle of a built-in pack, assembled from the embedded sources.
+#[cfg(feature = "embedded-packs")]
 pub fn bundle(name: &str) -> Result<Bundle, PackError> {
     Sources::embedded().bundle(name)
 }
@@ -280,6 +312,7 @@ fn assemble(sources: &Sources, name: &str) -> Result<Bundle, PackError> {
     let mut metas = sources.metas()?;
     let meta = metas.remove(name).ok_or_else(|| PackError::Unknown {
         name: name.to_string(),
+        known: sources.list().into_iter().map(|p| p.name).collect(),
     })?;
     let category_clauses: BTreeMap<String, BTreeMap<String, Vec<String>>> = parse(
         "category-clauses.json",
@@ -392,6 +425,7 @@ fn lists(sources: &Sources) -> Result<BTreeMap<String, Vec<String>>, PackError> 
 }
 
 /// The bundle of a built-in pack as JSON, as `postwacht policy build` writes it.
+#[cfg(feature = "embedded-packs")]
 pub fn bundle_json(name: &str) -> Result<String, PackError> {
     let bundle = bundle(name)?;
     serde_json::to_string_pretty(&bundle).map_err(|e| PackError::Source {
@@ -400,15 +434,44 @@ pub fn bundle_json(name: &str) -> Result<String, PackError> {
     })
 }
 
-/// An engine for a built-in pack. Its regexes compile when first needed: the test suite
-/// compiles every pack in full, so start-up need not.
+/// An engine for a built-in pack, from the embedded sources.
+#[cfg(feature = "embedded-packs")]
 pub fn engine(name: &str) -> Result<Engine, PackError> {
-    let bundle = bundle(name)?;
-    Engine::builder()
-        .defer_regexes(true)
-        .try_build(bundle)
-        .map_err(|error| PackError::Invalid {
-            name: name.to_string(),
-            error,
-        })
+    Sources::embedded().engine(name)
+}
+
+#[cfg(all(test, feature = "embedded-packs"))]
+mod tests {
+    use super::*;
+
+    /// The extension's build (`extension/build.mjs`) ships every `.json` of `clauses/`, `lists/`
+    /// and `rules/` plus the three top files; the embedded list must be exactly that, or the
+    /// browser and the command line would enforce different packs.
+    #[test]
+    fn embedded_sources_are_the_whole_directory() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("packs");
+        let mut files: BTreeMap<String, String> = BTreeMap::new();
+        for top in ["packs.json", "documents.json", "category-clauses.json"] {
+            files.insert(top.into(), std::fs::read_to_string(dir.join(top)).unwrap());
+        }
+        for sub in ["clauses", "lists", "rules"] {
+            for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|x| x == "json") {
+                    let name = path.file_name().unwrap().to_string_lossy();
+                    files.insert(
+                        format!("{sub}/{name}"),
+                        std::fs::read_to_string(&path).unwrap(),
+                    );
+                }
+            }
+        }
+        assert_eq!(Sources::embedded().files, files);
+    }
+
+    #[test]
+    fn an_unknown_pack_names_the_known_ones() {
+        let error = Sources::embedded().bundle("nope").unwrap_err();
+        assert!(error.to_string().contains(DEFAULT_PACK), "{error}");
+    }
 }

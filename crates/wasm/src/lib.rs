@@ -1,9 +1,10 @@
 //! The engine for the browser: a thin wasm-bindgen layer. Everything that decides anything lives
 //! in `postwacht-engine`; this crate only converts between JSON/JS values and engine types.
 
-use postwacht_engine::{
-    communication, packs, photo, signed, Bundle, Engine, Finding, Lang, ScanOptions,
-};
+use std::collections::BTreeMap;
+
+use postwacht_engine::packs::Sources;
+use postwacht_engine::{communication, photo, signed, Bundle, Engine, Finding, Lang, ScanOptions};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -29,20 +30,6 @@ impl WasmEngine {
             }
         })?;
         Ok(WasmEngine { engine })
-    }
-
-    /// An engine for a built-in pack (`overheid`, `ind`, …).
-    #[wasm_bindgen(js_name = fromPack)]
-    pub fn from_pack(name: &str) -> Result<WasmEngine, JsError> {
-        install_panic_hook();
-        let engine = packs::engine(name).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(WasmEngine { engine })
-    }
-
-    /// An engine for the built-in default policy: works with no configuration and no network.
-    #[wasm_bindgen(js_name = withDefaultPolicy)]
-    pub fn with_default_policy() -> Result<WasmEngine, JsError> {
-        WasmEngine::from_pack(packs::DEFAULT_PACK)
     }
 
     /// The findings in a text: plain objects with UTF-16 `start`/`end`, as JS strings count.
@@ -263,22 +250,58 @@ pub fn check_communication(json: &str) -> Vec<String> {
     }
 }
 
-/// The built-in packs: `[{name, description}]`, the default first.
-#[wasm_bindgen(js_name = builtInPacks)]
-pub fn built_in_packs() -> Result<JsValue, JsError> {
-    #[derive(Serialize)]
-    struct Pack {
-        name: String,
-        description: String,
+/// The built-in packs. Their sources are not inside the wasm (a third of its size): the
+/// extension ships them beside it, as `wasm/pack-sources.json`, and hands them over here.
+#[wasm_bindgen]
+pub struct Packs {
+    sources: Sources,
+}
+
+#[wasm_bindgen]
+impl Packs {
+    /// From `{path: text}`, every source file as `extension/build.mjs` collects them.
+    #[wasm_bindgen(constructor)]
+    pub fn new(files: JsValue) -> Result<Packs, JsError> {
+        install_panic_hook();
+        let files: BTreeMap<String, String> = serde_wasm_bindgen::from_value(files)
+            .map_err(|e| JsError::new(&format!("pack sources: {e}")))?;
+        Ok(Packs::from_sources(Sources::from_files(files)))
     }
-    let list: Vec<Pack> = packs::list()
-        .into_iter()
-        .map(|p| Pack {
-            name: p.name,
-            description: p.description,
-        })
-        .collect();
-    to_js(&list)
+
+    /// An engine for one pack (`overheid`, `ind`, …); its regexes compile on first use.
+    pub fn engine(&self, name: &str) -> Result<WasmEngine, JsError> {
+        let engine = self
+            .sources
+            .engine(name)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(WasmEngine { engine })
+    }
+
+    /// `[{name, description}]`, the default first.
+    pub fn list(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Pack {
+            name: String,
+            description: String,
+        }
+        let list: Vec<Pack> = self
+            .sources
+            .list()
+            .into_iter()
+            .map(|p| Pack {
+                name: p.name,
+                description: p.description,
+            })
+            .collect();
+        to_js(&list)
+    }
+}
+
+impl Packs {
+    /// From sources already in Rust (the tests use the embedded ones).
+    pub fn from_sources(sources: Sources) -> Packs {
+        Packs { sources }
+    }
 }
 
 #[derive(Serialize)]

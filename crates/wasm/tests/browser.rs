@@ -3,10 +3,11 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, Object, Reflect};
+use postwacht_engine::packs::Sources;
 use postwacht_engine::signed;
 use postwacht_wasm::{
-    accept_signed_bundle, built_in_packs, check_communication, inspect_photo, reload_signed_bundle,
+    accept_signed_bundle, check_communication, inspect_photo, reload_signed_bundle, Packs,
     WasmEngine,
 };
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,9 +23,40 @@ fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap()
 }
 
+/// The pack sources as the extension hands them over: a plain `{path: text}` object.
+fn sources_object() -> JsValue {
+    let object = Object::new();
+    for (path, text) in Sources::embedded().files() {
+        Reflect::set(&object, &path.into(), &text.into()).unwrap();
+    }
+    object.into()
+}
+
+fn packs() -> Packs {
+    Packs::from_sources(Sources::embedded())
+}
+
+#[wasm_bindgen_test]
+fn packs_come_from_sources_handed_over_as_a_js_object() {
+    let packs = Packs::new(sources_object()).unwrap();
+    let engine = packs.engine("overheid").unwrap();
+    assert_eq!(engine.id(), "overheid");
+    let findings = Array::from(&engine.scan("BSN 123456782", None).unwrap());
+    assert_eq!(
+        get(&findings.get(0), "rule").as_string().unwrap(),
+        "personal-data-bsn-labelled"
+    );
+    // Not an object of texts, or a file missing: a readable error, not a panic.
+    assert!(Packs::new(JsValue::from(42)).is_err());
+    let empty = Packs::new(Object::new().into()).unwrap();
+    let error = JsValue::from(empty.engine("overheid").err().expect("no sources"));
+    let message = get(&error, "message").as_string().unwrap();
+    assert!(message.contains("packs.json"), "{message}");
+}
+
 #[wasm_bindgen_test]
 fn default_policy_scans_and_offsets_slice_js_strings() {
-    let engine = WasmEngine::with_default_policy().unwrap();
+    let engine = packs().engine("overheid").unwrap();
     assert_eq!(engine.id(), "overheid");
     let text = "👩‍💻 Mijn BSN is 1234.56.782 🇳🇱\r\nBel 06-12345678";
     let findings = Array::from(&engine.scan(text, None).unwrap());
@@ -46,7 +78,7 @@ fn default_policy_scans_and_offsets_slice_js_strings() {
 
 #[wasm_bindgen_test]
 fn findings_are_plain_objects_with_the_documented_fields() {
-    let engine = WasmEngine::with_default_policy().unwrap();
+    let engine = packs().engine("overheid").unwrap();
     let findings = Array::from(&engine.scan("BSN 123456782", None).unwrap());
     let finding = findings.get(0);
     assert!(finding.is_object());
@@ -71,7 +103,7 @@ fn findings_are_plain_objects_with_the_documented_fields() {
 
 #[wasm_bindgen_test]
 fn benign_text_has_no_findings() {
-    let engine = WasmEngine::with_default_policy().unwrap();
+    let engine = packs().engine("overheid").unwrap();
     let findings = Array::from(
         &engine
             .scan("Mooie wandeling gemaakt vandaag 🌳", None)
@@ -82,7 +114,7 @@ fn benign_text_has_no_findings() {
 
 #[wasm_bindgen_test]
 fn policy_view_has_clauses_to_show_and_no_examples() {
-    let engine = WasmEngine::from_pack("ind").unwrap();
+    let engine = packs().engine("ind").unwrap();
     let policy = engine.policy().unwrap();
     let clauses = Array::from(&get(&policy, "clauses"));
     assert!(clauses.length() > 0);
@@ -112,12 +144,12 @@ fn a_bad_bundle_is_a_readable_error() {
     let message = get(&error, "message").as_string().unwrap();
     assert!(message.contains("r1"), "{message}");
     assert!(WasmEngine::new("{ not json").is_err());
-    assert!(WasmEngine::from_pack("nope").is_err());
+    assert!(packs().engine("nope").is_err());
 }
 
 #[wasm_bindgen_test]
 fn built_in_packs_are_listed_default_first() {
-    let packs = Array::from(&built_in_packs().unwrap());
+    let packs = Array::from(&packs().list().unwrap());
     assert_eq!(packs.length(), 5);
     assert_eq!(get(&packs.get(0), "name").as_string().unwrap(), "overheid");
 }
@@ -295,7 +327,7 @@ fn a_cut_or_foreign_file_is_an_error_with_its_kind() {
 
 #[wasm_bindgen_test]
 fn the_policy_view_carries_communication_and_the_photo_checklist() {
-    let engine = WasmEngine::from_pack("gemeente-assen").unwrap();
+    let engine = packs().engine("gemeente-assen").unwrap();
     let policy = engine.policy().unwrap();
     let communication = get(&policy, "communication");
     assert_eq!(

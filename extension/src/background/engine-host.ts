@@ -2,7 +2,7 @@
 // in a content script, so the engine lives here and content scripts message it (toolchain notes).
 // The worker may be stopped at any moment; everything here is rebuilt lazily on the next message.
 
-import init, { Engine, builtInPacks, checkCommunication, inspectPhoto, reloadSignedBundle } from "../../../dist/wasm/postwacht_wasm.js";
+import init, { Engine, Packs, checkCommunication, inspectPhoto, reloadSignedBundle } from "../../../dist/wasm/postwacht_wasm.js";
 import type { Communication, Finding, Gate, PackInfo, PhotoMetadata, PhotoReply, PolicySource, PolicyStamp, PolicyView } from "../shared/protocol";
 import { mergeCommunication } from "../shared/records";
 import { readEffective, type Effective } from "../shared/settings";
@@ -27,12 +27,29 @@ export interface Active {
 
 let wasmReady: Promise<unknown> | undefined;
 let active: Promise<Active> | undefined;
+let builtIn: Promise<Packs> | undefined;
 
 export function loadWasm(): Promise<unknown> {
   wasmReady ??= timed("postwacht:instantiate", () =>
     init({ module_or_path: chrome.runtime.getURL("wasm/postwacht_wasm_bg.wasm") }),
   );
   return wasmReady;
+}
+
+/**
+ * The built-in packs. Their sources ship beside the wasm, not inside it (they were a third of its
+ * size), and are read from the extension's own package only when a built-in pack is needed.
+ */
+function builtInPacks(): Promise<Packs> {
+  builtIn ??= loadWasm()
+    .then(() => fetch(chrome.runtime.getURL("wasm/pack-sources.json")))
+    .then((response) => response.json())
+    .then((files: unknown) => new Packs(files))
+    .catch((error: unknown) => {
+      builtIn = undefined;
+      throw error;
+    });
+  return builtIn;
 }
 
 /**
@@ -73,13 +90,14 @@ async function compileActive(settings: Effective): Promise<Active> {
     ({ engine, source } = signed);
     pack = engine.id;
   } else {
+    const packs = await builtInPacks();
     try {
-      engine = Engine.fromPack(pack);
+      engine = packs.engine(pack);
     } catch {
       // An unknown pack name (say, from an older version's settings) must not leave the user
       // unprotected: fall back to the default policy.
       pack = DEFAULT_PACK;
-      engine = Engine.fromPack(pack);
+      engine = packs.engine(pack);
     }
   }
   const gate = engine.gate() as Gate;
@@ -148,8 +166,7 @@ export async function communicationProblems(value: unknown): Promise<string[]> {
 }
 
 export async function packs(): Promise<PackInfo[]> {
-  await loadWasm();
-  return builtInPacks() as PackInfo[];
+  return (await builtInPacks()).list() as PackInfo[];
 }
 
 /** Forget the engine, so the next request compiles the newly configured policy. */
