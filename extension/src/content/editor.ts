@@ -39,6 +39,7 @@ export class Editor {
   private poll = 0;
   /** "Ignore here": rule and phrase pairs the user dismissed in this post. */
   private ignored = new Set<string>();
+  private detached = false;
 
   constructor(
     readonly ref: SurfaceRef,
@@ -75,12 +76,19 @@ export class Editor {
     if (!on) this.schedule();
   }
 
-  /** Re-read and re-scan at the next animation frame (many changes in one frame: one scan). */
+  /**
+   * Re-read and re-scan once the next frame has painted (many changes in one frame: one scan).
+   * The frame's rAF comes after the editor has committed the keystroke; the task posted from it
+   * runs after that frame's paint, so the typed character shows without waiting for our reading
+   * of the editor.
+   */
   schedule(): void {
     if (this.frame || this.composing) return;
     this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.run();
+      afterPaint(() => {
+        this.frame = 0;
+        if (!this.detached) this.run();
+      });
     });
   }
 
@@ -235,6 +243,7 @@ export class Editor {
   }
 
   detach(): void {
+    this.detached = true;
     cancelAnimationFrame(this.frame);
     clearInterval(this.poll);
     this.observer.disconnect();
@@ -250,4 +259,14 @@ function tooLong(chars: number): string {
 
 function ignoreKey(f: Finding): string {
   return `${f.rule}\u0000${f.text.toLowerCase()}`;
+}
+
+/** Runs `task` as a new task: called from a rAF callback, after that frame has painted. */
+function afterPaint(task: () => void): void {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    task();
+  };
+  channel.port2.postMessage(null);
 }
