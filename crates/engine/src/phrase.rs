@@ -99,17 +99,7 @@ impl Lists {
     fn new(mut pairs: Vec<(usize, u32)>, n: usize) -> Lists {
         pairs.sort_unstable();
         pairs.dedup();
-        let mut starts = vec![0usize; n + 1];
-        for &(list, _) in &pairs {
-            starts[list + 1] += 1;
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        Lists {
-            items: pairs.into_iter().map(|(_, item)| item).collect(),
-            starts,
-        }
+        Lists::counted(n, || pairs.iter().copied())
     }
 
     /// From (list, item) pairs, for lists `0..n`, items in the order given; `pairs` is called
