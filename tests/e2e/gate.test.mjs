@@ -214,6 +214,46 @@ describe('the pre-submit gate', () => {
     await page.close();
   });
 
+  test('closing the dialog gives the editor back its caret, not only its focus', async () => {
+    // A modal <dialog> returns focus on close but leaves the selection where the user typed the
+    // reason: Draft.js (X) then reads it in onSelect and throws "Unknown node in selection range".
+    const caret = (doc) => {
+      const editor = doc.activeElement;
+      const selection = doc.getSelection();
+      if (!editor?.isContentEditable || !editor.contains(selection.focusNode)) return { editor: editor?.tagName, at: null };
+      const before = doc.createRange();
+      before.selectNodeContents(editor);
+      before.setEnd(selection.focusNode, selection.focusOffset);
+      return { editor: editor.tagName, at: before.toString().length };
+    };
+    for (const s of [SURFACES[0], SURFACES.at(-1)]) {
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const frame = await openSurface(page, s);
+      await typedAndChecked(page, frame, s, 'Mijn BSN is 111222333, tot morgen');
+      for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
+      const typing = await frame.evaluate(`(${caret})(document)`);
+      assert.ok(typing.at > 0, `a caret inside the text (${s.name})`);
+      await page.keyboard.press(s.shortcut);
+      await dialogShown(page, frame);
+      await inShadow(page, frame, (root) => root.querySelector('[data-postwacht=reason]').focus());
+      await page.keyboard.type('Testnummer uit de documentatie');
+      const closed = await inShadow(page, frame, (root, caret) => {
+        root.querySelector('[data-postwacht=gate] [data-action=post]').click();
+        // Read at once, in the task that closed the dialog: before the site's next onSelect.
+        return eval(`(${caret})`)(root.ownerDocument);
+      }, String(caret));
+      assert.deepEqual(closed, typing, `the caret is back where it was (${s.name})`);
+      await eventually(async () => (await fixture(frame, s)).submissions.length === 1, 'the submission');
+      await page.waitForTimeout(300);
+      assert.deepEqual(errors, [], `nothing threw (${s.name})`);
+      await page.close();
+    }
+    const [sw] = context.serviceWorkers();
+    await sw.evaluate(() => chrome.storage.local.remove('overrides'));
+  });
+
   test('a heated reply waits for the cool-down before "Post anyway" unlocks', async () => {
     const s = SURFACES.at(-1); // a Facebook comment is a reply
     const page = await context.newPage();

@@ -2,6 +2,7 @@
 // Escape = back to editing). It lists each finding in context and offers what policy allows.
 
 import type { Finding, Gate, PolicyView } from "../shared/protocol";
+import { saveCaret } from "./caret";
 import { explain } from "./explain";
 import { recordSection } from "./records";
 import { t } from "../shared/i18n";
@@ -91,9 +92,16 @@ export function ask(input: DialogInput): Promise<Outcome> {
  * the outcome of the button pressed (each button's `data-action`, or `post()` for "post").
  */
 function present(dialog: HTMLDialogElement, edit: HTMLButtonElement, done: (o: Outcome) => void, post?: () => Outcome): void {
+  // Closing gives focus back to the editor but leaves the selection where it was in our dialog:
+  // Draft.js (X) reads it in its next onSelect and throws "Unknown node in selection range".
+  const focused = document.activeElement;
+  const caret = focused instanceof HTMLElement && (focused.isContentEditable || focused instanceof HTMLTextAreaElement)
+    ? saveCaret(focused)
+    : undefined;
   const finish = (outcome: Outcome) => {
     dialog.close();
     dialog.remove();
+    caret?.();
     done(outcome);
   };
   for (const button of dialog.querySelectorAll<HTMLButtonElement>(":scope > .actions button[data-action]")) {

@@ -4,6 +4,7 @@
 
 import { Badge } from "./badge";
 import { Card } from "./card";
+import { saveCaret } from "./caret";
 import { Editor } from "./editor";
 import { extensionAlive } from "./engine-client";
 import { Gate } from "./gate";
@@ -94,29 +95,6 @@ function openCard(
     () => undefined,
   );
   card.show(findings, undefined, anchor, handlers, options);
-}
-
-/** Remembers the caret in an editor; the returned function focuses the editor and puts it back. */
-function saveCaret(host: HTMLElement): () => void {
-  if (host instanceof HTMLTextAreaElement) {
-    const { selectionStart, selectionEnd } = host;
-    return () => {
-      host.focus({ preventScroll: true });
-      host.setSelectionRange(selectionStart, selectionEnd);
-    };
-  }
-  const selection = getSelection();
-  const range = selection && selection.rangeCount > 0 && host.contains(selection.anchorNode)
-    ? selection.getRangeAt(0).cloneRange()
-    : undefined;
-  return () => {
-    host.focus({ preventScroll: true });
-    if (range && host.contains(range.startContainer)) {
-      const now = getSelection();
-      now?.removeAllRanges();
-      now?.addRange(range);
-    }
-  };
 }
 
 function listen(): void {
