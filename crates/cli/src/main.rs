@@ -52,7 +52,8 @@ fn run() -> Result<ExitCode, Failure> {
     let (command, packs_dir) =
         args::parse(std::env::args_os().skip(1)).map_err(|m| Failure::new("usage", m))?;
     let sources = match packs_dir {
-        Some(dir) => read_sources(&dir)?,
+        Some(dir) => Sources::read_dir(&dir)
+            .map_err(|(path, e)| Failure::new(path.display().to_string(), e))?,
         None => Sources::embedded(),
     };
     let load_engine = |policy: &PolicySource| load_engine(policy, &sources);
@@ -167,35 +168,6 @@ fn run() -> Result<ExitCode, Failure> {
 /// Reads a file, naming it in the error.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| Failure::new(path.display().to_string(), e))
-}
-
-/// Pack sources from a directory laid out like `crates/engine/packs`.
-fn read_sources(dir: &Path) -> Result<Sources, Failure> {
-    let mut files = Vec::new();
-    for top in ["packs.json", "documents.json", "category-clauses.json"] {
-        files.push((top.to_string(), read_text(&dir.join(top))?));
-    }
-    for sub in ["clauses", "lists", "rules"] {
-        let entries = std::fs::read_dir(dir.join(sub))
-            .map_err(|e| Failure::new(dir.join(sub).display().to_string(), e))?;
-        for entry in entries {
-            let path = entry
-                .map_err(|e| Failure::new(dir.display().to_string(), e))?
-                .path();
-            if path.extension().is_some_and(|x| x == "json") {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                files.push((format!("{sub}/{name}"), read_text(&path)?));
-            }
-        }
-    }
-    Ok(Sources::from_files(files))
-}
-
-fn read_text(path: &Path) -> Result<String, Failure> {
-    String::from_utf8(read_file(path)?).map_err(|e| Failure::new(path.display().to_string(), e))
 }
 
 fn load_engine(source: &PolicySource, sources: &Sources) -> Result<Engine, Failure> {

@@ -158,6 +158,33 @@ impl Sources {
         }
     }
 
+    /// The sources in a directory laid out like `crates/engine/packs/`: the three top files and
+    /// every `*.json` in `clauses/`, `lists/` and `rules/`. An error names the path it is about.
+    pub fn read_dir(
+        dir: &std::path::Path,
+    ) -> Result<Sources, (std::path::PathBuf, std::io::Error)> {
+        let read = |path: std::path::PathBuf| match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(text),
+            Err(e) => Err((path, e)),
+        };
+        let mut files = BTreeMap::new();
+        for top in ["packs.json", "documents.json", "category-clauses.json"] {
+            files.insert(top.to_string(), read(dir.join(top))?);
+        }
+        for sub in ["clauses", "lists", "rules"] {
+            let listed = dir.join(sub);
+            let entries = std::fs::read_dir(&listed).map_err(|e| (listed.clone(), e))?;
+            for entry in entries {
+                let path = entry.map_err(|e| (listed.clone(), e))?.path();
+                if path.extension().is_some_and(|x| x == "json") {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    files.insert(format!("{sub}/{name}"), read(path.clone())?);
+                }
+            }
+        }
+        Ok(Sources { files })
+    }
+
     /// Every file, as `(path, contents)` in path order.
     pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
         self.files.iter().map(|(p, t)| (p.as_str(), t.as_str()))
@@ -450,23 +477,10 @@ mod tests {
     #[test]
     fn embedded_sources_are_the_whole_directory() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("packs");
-        let mut files: BTreeMap<String, String> = BTreeMap::new();
-        for top in ["packs.json", "documents.json", "category-clauses.json"] {
-            files.insert(top.into(), std::fs::read_to_string(dir.join(top)).unwrap());
-        }
-        for sub in ["clauses", "lists", "rules"] {
-            for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|x| x == "json") {
-                    let name = path.file_name().unwrap().to_string_lossy();
-                    files.insert(
-                        format!("{sub}/{name}"),
-                        std::fs::read_to_string(&path).unwrap(),
-                    );
-                }
-            }
-        }
-        assert_eq!(Sources::embedded().files, files);
+        assert_eq!(
+            Sources::embedded().files,
+            Sources::read_dir(&dir).unwrap().files
+        );
     }
 
     #[test]
