@@ -2,7 +2,7 @@
 // and runs the rule-update loop. Listeners are registered synchronously at the top level, as
 // MV3 requires, so an event that wakes a stopped worker is delivered.
 
-import type { PacksReply, PhotoReply, PolicyReply, Request, ScanReply, UpdateReply, UpdateState } from "../shared/protocol";
+import { PORT_NAME, type PacksReply, type PhotoReply, type PolicyReply, type PortRequest, type Request, type ScanReply, type UpdateReply, type UpdateState } from "../shared/protocol";
 import { MANAGED_IGNORED, readEffective, refreshManaged as refreshWith, USER_KEYS, type DeepCheck, type ManagedSettings } from "../shared/settings";
 import { activeEngine, communicationProblems, invalidate, packs, photoMetadata, policyView, scan } from "./engine-host";
 import { checkNow, ensureAlarm, isUpdateAlarm, type StoredBundle, type UpdateStatus } from "./updates";
@@ -18,11 +18,27 @@ const checkWithEngine: DeepCheck = async (managed, ignored) => {
 const refreshManaged = () => refreshWith(checkWithEngine);
 
 chrome.runtime.onMessage.addListener((message: Request, _sender, sendResponse) => {
-  answer(message).then(sendResponse, (error: unknown) =>
-    sendResponse({ ok: false, error: String(error) }),
-  );
+  void reply(message).then(sendResponse);
   return true; // the reply is asynchronous
 });
+
+// Content scripts ask over a port (engine-client.ts): no channel set up per keystroke.
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.name !== PORT_NAME) return;
+  port.onMessage.addListener(({ id, request }: PortRequest) => {
+    void reply(request).then((answered) => {
+      try {
+        port.postMessage({ id, reply: answered });
+      } catch {
+        // The tab closed or navigated while the request was answered.
+      }
+    });
+  });
+});
+
+function reply(message: Request): Promise<unknown> {
+  return answer(message).catch((error: unknown) => ({ ok: false, error: String(error) }));
+}
 
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === "managed") void refreshManaged();

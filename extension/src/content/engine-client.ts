@@ -1,8 +1,9 @@
-// Asks the service worker to scan texts. At most one request is in flight per frame; while it
-// is, each editor keeps only its latest text (latest wins), and a reply for a text the editor no
-// longer holds is dropped by the caller. A stopped worker is woken by the next message.
+// Asks the service worker to scan texts, over one port (`WorkerPort`). At most one request is in
+// flight per frame; while it is, each editor keeps only its latest text (latest wins), and a
+// reply for a text the editor no longer holds is dropped by the caller. A stopped worker is woken
+// by the next message.
 
-import type { Finding, PhotoReply, PolicyReply, PolicyStamp, PolicyView, Request, ScanReply } from "../shared/protocol";
+import { PORT_NAME, type Finding, type PhotoReply, type PolicyReply, type PolicyStamp, type PolicyView, type PortReply, type PortRequest, type Request, type ScanReply } from "../shared/protocol";
 
 export interface ScanResult {
   findings: Finding[];
@@ -113,7 +114,57 @@ export function extensionAlive(): boolean {
   return typeof chrome !== "undefined" && !!chrome.runtime?.id;
 }
 
+/**
+ * One long-lived port to the worker. A `sendMessage` sets up a message channel per call, which
+ * cost about 1 ms of every keystroke's round trip (BENCHMARKS.md). MV3 closes the port when it
+ * stops the worker; the next request opens a new one, which wakes it.
+ */
+class WorkerPort {
+  private port?: chrome.runtime.Port;
+  private nextId = 0;
+  private waiting = new Map<number, { resolve: (reply: unknown) => void; reject: (error: Error) => void }>();
+
+  request(request: Request): Promise<unknown> {
+    const port = this.open();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      try {
+        port.postMessage({ id, request } satisfies PortRequest);
+      } catch (error) {
+        this.waiting.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  private open(): chrome.runtime.Port {
+    if (this.port) return this.port;
+    const port = chrome.runtime.connect({ name: PORT_NAME });
+    port.onMessage.addListener(({ id, reply }: PortReply) => {
+      this.waiting.get(id)?.resolve(reply);
+      this.waiting.delete(id);
+    });
+    port.onDisconnect.addListener(() => {
+      this.port = undefined;
+      const lost = [...this.waiting.values()];
+      this.waiting.clear();
+      for (const w of lost) w.reject(new Error("the worker closed the port"));
+    });
+    this.port = port;
+    return port;
+  }
+}
+
+const worker = new WorkerPort();
+
 async function send<T>(request: Request): Promise<T> {
+  try {
+    return (await worker.request(request)) as T;
+  } catch {
+    // The worker stopped while this request was on its way, or the port could not open: ask
+    // once more the other way.
+  }
   // While a stopped worker starts, the first message can fail with "Receiving end does not
   // exist"; one retry after a short pause covers it.
   try {

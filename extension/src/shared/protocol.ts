@@ -135,6 +135,22 @@ export type Request =
   | { type: "checkUpdates" }
   | { type: "updateState" };
 
+/**
+ * Content scripts send their requests over one long-lived port of this name; each request and
+ * its reply carry the same `id`. Extension pages use `chrome.runtime.sendMessage`.
+ */
+export const PORT_NAME = "postwacht";
+
+export interface PortRequest {
+  id: number;
+  request: Request;
+}
+
+export interface PortReply {
+  id: number;
+  reply: unknown;
+}
+
 /** What the popup shows about rule updates. */
 export interface UpdateState {
   configured: boolean;
