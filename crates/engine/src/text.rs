@@ -22,12 +22,39 @@ impl Folded {
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len());
         let mut last_was_space = false;
-        for (at, c) in original.char_indices() {
+        let mut at = 0;
+        while let Some(&b) = original.as_bytes().get(at) {
+            // Most of a post is ASCII: one byte in, at most one byte out, nothing to decompose.
+            if b.is_ascii() {
+                // `char::is_whitespace` on ASCII: `u8::is_ascii_whitespace` leaves out \x0B.
+                if matches!(b, b'\t'..=b'\r' | b' ') {
+                    if !last_was_space {
+                        text.push(' ');
+                        origin.push(at as u32);
+                        last_was_space = true;
+                    }
+                } else {
+                    last_was_space = false;
+                    text.push(char::from(if b == b'`' {
+                        b'\''
+                    } else {
+                        b.to_ascii_lowercase()
+                    }));
+                    origin.push(at as u32);
+                }
+                at += 1;
+                continue;
+            }
+            let Some(c) = original[at..].chars().next() else {
+                break;
+            };
+            let start = at as u32;
+            at += c.len_utf8();
             let push = |f: char, text: &mut String, origin: &mut Vec<u32>| {
                 let before = text.len();
                 text.push(f);
                 // Offsets fit in u32: the engine refuses texts over its length limit (< 4 GiB).
-                origin.extend(std::iter::repeat_n(at as u32, text.len() - before));
+                origin.extend(std::iter::repeat_n(start, text.len() - before));
             };
             if c.is_whitespace() {
                 if !last_was_space {
@@ -38,12 +65,10 @@ impl Folded {
             }
             last_was_space = false;
             match c {
-                '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' | '`' | '\u{00B4}' => {
+                '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' | '\u{00B4}' => {
                     push('\'', &mut text, &mut origin)
                 }
                 '\u{2010}'..='\u{2015}' | '\u{2212}' => push('-', &mut text, &mut origin),
-                // Most of a post is ASCII: nothing to decompose.
-                _ if c.is_ascii() => push(c.to_ascii_lowercase(), &mut text, &mut origin),
                 _ => {
                     for lower in c.to_lowercase() {
                         decompose_canonical(lower, |d| {
@@ -282,6 +307,22 @@ mod tests {
         assert_eq!(&original[folded.start_of(at)..], "Dossier\u{2019}s");
         let end = at + "dossier's".len();
         assert_eq!(folded.end_of(end), original.len());
+    }
+
+    #[test]
+    fn ascii_folds_by_the_same_rules_as_other_characters() {
+        // The ASCII fast path: `char::is_whitespace` counts \x0B, `u8::is_ascii_whitespace` not.
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            let want = match c {
+                _ if c.is_whitespace() => "x y".to_string(),
+                '`' => "x'y".to_string(),
+                _ => format!("x{}y", c.to_ascii_lowercase()),
+            };
+            let folded = Folded::new(&format!("X{c}Y"));
+            assert_eq!(folded.text, want, "{b:#04x}");
+            assert_eq!(folded.start_of(2), 2, "{b:#04x}");
+        }
     }
 
     #[test]
