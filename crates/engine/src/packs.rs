@@ -311,10 +311,19 @@ struct PackMeta {
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &str, json: &str) -> Result<T, PackError> {
     let mut de = serde_json::Deserializer::from_str(json);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| PackError::Source {
+    serde_path_to_error::deserialize(&mut de).map_err(|e| source_error(file, e))
+}
+
+/// [`parse`] for a value already parsed (a rule the pack has amended).
+fn parse_value<T: for<'de> Deserialize<'de>>(file: &str, value: Value) -> Result<T, PackError> {
+    serde_path_to_error::deserialize(value).map_err(|e| source_error(file, e))
+}
+
+fn source_error(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> PackError {
+    PackError::Source {
         file: file.to_string(),
         message: format!("{}: {}", e.path(), e.inner()),
-    })
+    }
 }
 
 /// The built-in packs, the default first.
@@ -357,7 +366,7 @@ fn assemble(sources: &Sources, name: &str) -> Result<Bundle, PackError> {
         let sources: Vec<serde_json::Map<String, Value>> = parse(file, json)?;
         for mut source in sources {
             if let Some(packs) = source.remove("packs") {
-                let packs: Vec<String> = parse(file, &packs.to_string())?;
+                let packs: Vec<String> = parse_value(file, packs)?;
                 if !packs.iter().any(|p| p == name) {
                     continue;
                 }
@@ -395,10 +404,7 @@ fn assemble(sources: &Sources, name: &str) -> Result<Bundle, PackError> {
                     serde_json::to_value(severity).unwrap_or(Value::Null),
                 );
             }
-            let rule = parse(
-                &format!("{file}, rule `{id}`"),
-                &Value::Object(source).to_string(),
-            )?;
+            let rule = parse_value(&format!("{file}, rule `{id}`"), Value::Object(source))?;
             rules.push(rule);
         }
     }
