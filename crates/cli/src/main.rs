@@ -52,8 +52,7 @@ fn run() -> Result<ExitCode, Failure> {
     let (command, packs_dir) =
         args::parse(std::env::args_os().skip(1)).map_err(|m| Failure::new("usage", m))?;
     let sources = match packs_dir {
-        Some(dir) => Sources::read_dir(&dir)
-            .map_err(|(path, e)| Failure::new(path.display().to_string(), e))?,
+        Some(dir) => Sources::read_dir(&dir).map_err(|e| Failure::new("--packs-dir", e))?,
         None => Sources::embedded(),
     };
     let load_engine = |policy: &PolicySource| load_engine(policy, &sources);

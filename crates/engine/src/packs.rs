@@ -159,26 +159,25 @@ impl Sources {
     }
 
     /// The sources in a directory laid out like `crates/engine/packs/`: the three top files and
-    /// every `*.json` in `clauses/`, `lists/` and `rules/`. An error names the path it is about.
-    pub fn read_dir(
-        dir: &std::path::Path,
-    ) -> Result<Sources, (std::path::PathBuf, std::io::Error)> {
-        let read = |path: std::path::PathBuf| match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(text),
-            Err(e) => Err((path, e)),
+    /// every `*.json` in `clauses/`, `lists/` and `rules/`.
+    pub fn read_dir(dir: &std::path::Path) -> Result<Sources, PackError> {
+        let failed = |path: &std::path::Path, e: std::io::Error| PackError::Read {
+            path: path.display().to_string(),
+            message: e.to_string(),
         };
+        let read =
+            |path: &std::path::Path| std::fs::read_to_string(path).map_err(|e| failed(path, e));
         let mut files = BTreeMap::new();
         for top in ["packs.json", "documents.json", "category-clauses.json"] {
-            files.insert(top.to_string(), read(dir.join(top))?);
+            files.insert(top.to_string(), read(&dir.join(top))?);
         }
         for sub in ["clauses", "lists", "rules"] {
             let listed = dir.join(sub);
-            let entries = std::fs::read_dir(&listed).map_err(|e| (listed.clone(), e))?;
-            for entry in entries {
-                let path = entry.map_err(|e| (listed.clone(), e))?.path();
+            for entry in std::fs::read_dir(&listed).map_err(|e| failed(&listed, e))? {
+                let path = entry.map_err(|e| failed(&listed, e))?.path();
                 if path.extension().is_some_and(|x| x == "json") {
                     let name = path.file_name().unwrap_or_default().to_string_lossy();
-                    files.insert(format!("{sub}/{name}"), read(path.clone())?);
+                    files.insert(format!("{sub}/{name}"), read(&path)?);
                 }
             }
         }
@@ -270,6 +269,14 @@ pub enum PackError {
         name: String,
         /// The packs there are, the default first.
         known: Vec<String>,
+    },
+    /// A sources directory ([`Sources::read_dir`]) could not be read.
+    #[error("{path}: {message}")]
+    Read {
+        /// The file or directory.
+        path: String,
+        /// What went wrong, as the system says it.
+        message: String,
     },
     /// A source file does not parse or does not fit (a build defect, caught by the tests).
     #[error("pack sources, {file}: {message}")]
