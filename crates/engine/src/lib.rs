@@ -40,6 +40,7 @@
 
 #![deny(missing_docs)]
 
+mod anchored;
 pub mod communication;
 mod compile;
 mod detect;
