@@ -137,12 +137,20 @@ mod tests {
             let ours = AnchoredRegex::new(&hir, &Limits::default()).unwrap();
             one_pass[usize::from(ours.engines.onepass.is_some())] = true;
             let meta = meta::Regex::new(pattern).unwrap();
-            for text in ["één café, ana anabel", "abcd abcé abcdé", "plain ascii café"] {
+            for text in [
+                "één café, ana anabel",
+                "abcd abcé abcdé",
+                "plain ascii café",
+            ] {
                 for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                     let want = meta
                         .find(Input::new(text).range(at..).anchored(Anchored::Yes))
                         .map(|m| (m.start(), m.end()));
-                    assert_eq!(ours.find_at(text, at), want, "{pattern} at {at} in {text:?}");
+                    assert_eq!(
+                        ours.find_at(text, at),
+                        want,
+                        "{pattern} at {at} in {text:?}"
+                    );
                 }
             }
         }

@@ -217,6 +217,28 @@ mod tests {
     }
 
     #[test]
+    fn each_branch_may_bring_its_own_words() {
+        // No word starts or ends every match ("uw" and "je" are too short to gate on); each
+        // branch holds a word of its own, deeper inside.
+        let source =
+            r"\b(uw|je)\s+(\w+\s+)?(\w*(dossier|aanvraag)\w*|kind)\b|\byour\s+(file|case)\b";
+        let (gate, pattern) = gated(source);
+        let (required, mut literals) = pattern.required_literals().unwrap();
+        // Besides the spellings with `ſ` and the Kelvin sign, which (?i) also matches.
+        literals.retain(|l| l.is_ascii());
+        literals.sort();
+        assert_eq!(required, Required::Inside);
+        assert_eq!(literals, [&b"aanvraag"[..], b"dossier", b"kind", b"your"]);
+        assert_eq!(
+            found(&gate, &pattern, "Uw AANVRAAG is binnen, your case too"),
+            ["Uw AANVRAAG", "your case"]
+        );
+        let text = "je moeder en uw vader";
+        assert!(gate.open(text).starts[pattern.gate.unwrap()].is_empty());
+        assert!(found(&gate, &pattern, text).is_empty());
+    }
+
+    #[test]
     fn patterns_without_long_literals_search_as_before() {
         for (source, text) in [
             (r"\d+", "12 en 34"),

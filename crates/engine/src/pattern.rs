@@ -120,33 +120,15 @@ impl Pattern {
     }
 
     /// Byte strings one of which every match contains, compared ASCII-case-insensitively:
-    /// every way a match can start ([`Required::Start`]), or else every way it can end, or
-    /// every way one part of it can start ([`Required::Inside`]). `None` when there is no such
-    /// short list, or it holds a literal so short that nearly any text has it.
+    /// every way a match can start ([`Required::Start`]), or else words every match holds
+    /// somewhere ([`Required::Inside`], see [`inside`]). `None` when there is no such short
+    /// list, or it holds a literal so short that nearly any text has it.
     pub(crate) fn required_literals(&self) -> Option<(Required, Vec<Vec<u8>>)> {
         let folded = fold_ascii_case(&self.hir);
-        let extract = |hir: &Hir, kind: ExtractKind| {
-            let seq = Extractor::new()
-                .kind(kind)
-                .limit_total(MAX_REQUIRED_LITERALS)
-                .extract(hir);
-            let literals = seq.literals()?;
-            let shortest = literals.iter().map(|l| l.as_bytes().len()).min()?;
-            (shortest >= MIN_REQUIRED_LITERAL)
-                .then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
-        };
         if let Some(literals) = extract(&folded, ExtractKind::Prefix) {
             return Some((Required::Start, literals));
         }
-        if let Some(literals) = extract(&folded, ExtractKind::Suffix) {
-            return Some((Required::Inside, literals));
-        }
-        // A match of a sequence holds a match of each of its parts, so the words of one part
-        // serve when the ends are open: `(?:^|[.!?]\s+)(?:onder ons|tussen ons)\s*[:;,]`.
-        sequence(&folded)
-            .iter()
-            .find_map(|part| extract(part, ExtractKind::Prefix))
-            .map(|literals| (Required::Inside, literals))
+        inside(&folded).map(|literals| (Required::Inside, literals))
     }
 
     /// The match starting exactly at `at`, if there is one.
@@ -329,6 +311,54 @@ fn relax(hir: &Hir) -> Hir {
     }
 }
 
+/// Literals of `hir` compared ASCII-case-insensitively, as `kind` extracts them: `None` unless
+/// every match starts (or ends) with one of a short list, none of them so short that nearly any
+/// text has it.
+fn extract(hir: &Hir, kind: ExtractKind) -> Option<Vec<Vec<u8>>> {
+    let seq = Extractor::new()
+        .kind(kind)
+        .limit_total(MAX_REQUIRED_LITERALS)
+        .extract(hir);
+    let literals = seq.literals()?;
+    let shortest = literals.iter().map(|l| l.as_bytes().len()).min()?;
+    (shortest >= MIN_REQUIRED_LITERAL)
+        .then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+/// Literals one of which every match of `hir` contains: those it ends with, or else those found
+/// deeper. A match of a sequence holds a match of each of its parts, so the best part's serve
+/// (`\b(uw|je)\s+(\w+\s+)?(\w*(dossier|aanvraag)\w*)`, whose first words are too short);
+/// a match of an alternation holds a match of one of its branches, so the branches' lists
+/// together serve when each branch has one.
+fn inside(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    if let Some(literals) = extract(hir, ExtractKind::Suffix) {
+        return Some(literals);
+    }
+    let deeper = |hir: &Hir| extract(hir, ExtractKind::Prefix).or_else(|| inside(hir));
+    match hir.kind() {
+        HirKind::Capture(c) => deeper(&c.sub),
+        HirKind::Repetition(r) if r.min > 0 => deeper(&r.sub),
+        // The longest shortest literal is the rarest in text, and then the fewest literals.
+        HirKind::Concat(parts) => parts.iter().filter_map(deeper).max_by_key(|literals| {
+            let shortest = literals.iter().map(Vec::len).min().unwrap_or(0);
+            (shortest, std::cmp::Reverse(literals.len()))
+        }),
+        HirKind::Alternation(branches) => {
+            let mut all = Vec::new();
+            for branch in branches {
+                all.extend(deeper(branch)?);
+                if all.len() > MAX_REQUIRED_LITERALS {
+                    return None;
+                }
+            }
+            all.sort_unstable();
+            all.dedup();
+            Some(all)
+        }
+        _ => None,
+    }
+}
+
 /// Where a pattern's required literals sit in each match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Required {
@@ -336,15 +366,6 @@ pub(crate) enum Required {
     Start,
     /// Every match contains one of them (ends with one, or has a part that starts with one).
     Inside,
-}
-
-/// The parts of `hir` when it is a sequence, looking through a group around it.
-fn sequence(hir: &Hir) -> &[Hir] {
-    match hir.kind() {
-        HirKind::Concat(parts) => parts,
-        HirKind::Capture(c) => sequence(&c.sub),
-        _ => &[],
-    }
 }
 
 /// Shortest literal worth gating a pattern on, in bytes: two-letter ones ("de", "is") are in
