@@ -104,19 +104,24 @@ impl Lists {
 
     /// From (list, item) pairs, for lists `0..n`, items in the order given; `pairs` is called
     /// twice and must give the same pairs both times.
-    fn counted<I: Iterator<Item = (usize, u32)>>(n: usize, pairs: impl Fn() -> I) -> Lists {
+    fn counted<I: DoubleEndedIterator<Item = (usize, u32)>>(
+        n: usize,
+        pairs: impl Fn() -> I,
+    ) -> Lists {
+        // Each list's end, then walking the pairs backwards, its start: one array of `n`, which
+        // a scan fills for every owner of the bundle (a thousand and more) even when a short
+        // post has hits for a few.
         let mut starts = vec![0usize; n + 1];
         for (list, _) in pairs() {
-            starts[list + 1] += 1;
+            starts[list] += 1;
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
         let mut items = vec![0u32; starts[n]];
-        let mut next = starts.clone();
-        for (list, item) in pairs() {
-            items[next[list]] = item;
-            next[list] += 1;
+        for (list, item) in pairs().rev() {
+            starts[list] -= 1;
+            items[starts[list]] = item;
         }
         Lists { items, starts }
     }
