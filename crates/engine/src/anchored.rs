@@ -12,14 +12,14 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use regex_automata::dfa::onepass;
 use regex_automata::hybrid;
+use regex_automata::meta;
+use regex_automata::nfa::thompson;
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
-use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::Hir;
 
 use crate::error::ProblemKind;
-use crate::limits::Limits;
 
 /// Unwind-safe as `meta`'s own pool is, which keeps [`crate::Engine`] usable across
 /// `catch_unwind`.
@@ -52,27 +52,25 @@ impl std::fmt::Debug for AnchoredRegex {
 }
 
 impl AnchoredRegex {
-    /// Compiles `hir` within `limits`, with the same settings as the crate's `meta` regexes.
-    pub(crate) fn new(hir: &Hir, limits: &Limits) -> Result<AnchoredRegex, ProblemKind> {
+    /// Compiles `hir` with the limits of `config`, the settings of the pattern's `meta` regexes.
+    pub(crate) fn new(hir: &Hir, config: &meta::Config) -> Result<AnchoredRegex, ProblemKind> {
         let nfa = thompson::Compiler::new()
             .configure(
                 thompson::Config::new()
-                    .nfa_size_limit(Some(limits.regex_size_limit))
+                    .nfa_size_limit(config.get_nfa_size_limit())
                     .shrink(false)
-                    .which_captures(WhichCaptures::Implicit),
+                    .which_captures(config.get_which_captures()),
             )
             .build_from_hir(hir)
             .map_err(|e| match e.size_limit() {
-                Some(_) => ProblemKind::RegexTooBig {
-                    limit: limits.regex_size_limit,
-                },
+                Some(limit) => ProblemKind::RegexTooBig { limit },
                 None => ProblemKind::InvalidRegex(e.to_string()),
             })?;
         let dfa = hybrid::dfa::Builder::new()
             .configure(
                 hybrid::dfa::Config::new()
                     .unicode_word_boundary(true)
-                    .cache_capacity(limits.regex_dfa_limit * 8)
+                    .cache_capacity(config.get_hybrid_cache_capacity())
                     .skip_cache_capacity_check(false)
                     // As `meta` does: a search that keeps clearing the cache gives up and goes
                     // to the PikeVM, which is then faster.
@@ -120,7 +118,11 @@ impl AnchoredRegex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use regex_automata::meta;
+    use crate::limits::Limits;
+
+    fn config() -> meta::Config {
+        crate::pattern::config(&Limits::default())
+    }
 
     /// The same match as `meta::Regex` anchored at every position, on text where the lazy DFA
     /// gives up (a Unicode `\b` beside `é`), through the one-pass DFA and through the PikeVM.
@@ -134,7 +136,7 @@ mod tests {
             r"\w+\s+\bcafé\b",
         ] {
             let hir = regex_automata::util::syntax::parse(pattern).unwrap();
-            let ours = AnchoredRegex::new(&hir, &Limits::default()).unwrap();
+            let ours = AnchoredRegex::new(&hir, &config()).unwrap();
             one_pass[usize::from(ours.engines.onepass.is_some())] = true;
             let meta = meta::Regex::new(pattern).unwrap();
             for text in [
@@ -161,7 +163,7 @@ mod tests {
     fn too_big_is_a_problem_not_a_panic() {
         let hir = regex_automata::util::syntax::parse(r"\w{1000}\w{1000}").unwrap();
         assert!(matches!(
-            AnchoredRegex::new(&hir, &Limits::default()),
+            AnchoredRegex::new(&hir, &config()),
             Err(ProblemKind::RegexTooBig { .. })
         ));
     }

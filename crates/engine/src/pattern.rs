@@ -35,7 +35,6 @@ pub(crate) struct Pattern {
     /// The author's pattern, parsed, and its limits: what `exact` is built from.
     hir: Hir,
     config: meta::Config,
-    limits: Limits,
     /// The author's pattern for searches anywhere. For a pattern with a twin, only a candidate
     /// too long to try at each position needs it, so it is built on first use; otherwise it is
     /// built at once, or on the first search that needs it when compiling was deferred. `None`
@@ -91,7 +90,7 @@ impl Pattern {
         if !defer {
             let matches_empty = if has_relaxed {
                 let _ = relaxed.set(Some(build(&relax(&hir), &config, limits)?));
-                let built = AnchoredRegex::new(&hir, limits)?;
+                let built = AnchoredRegex::new(&hir, &config)?;
                 let empty = built.find_at("", 0).is_some();
                 let _ = anchored.set(Some(built));
                 empty
@@ -110,7 +109,6 @@ impl Pattern {
         Ok(Pattern {
             hir,
             config,
-            limits: limits.clone(),
             exact,
             anchored,
             has_relaxed,
@@ -155,7 +153,7 @@ impl Pattern {
 
     fn anchored(&self) -> Option<&AnchoredRegex> {
         self.anchored
-            .get_or_init(|| AnchoredRegex::new(&self.hir, &self.limits).ok())
+            .get_or_init(|| AnchoredRegex::new(&self.hir, &self.config).ok())
             .as_ref()
     }
 
@@ -264,7 +262,7 @@ fn build(hir: &Hir, config: &meta::Config, limits: &Limits) -> Result<Regex, Pro
         })
 }
 
-fn config(limits: &Limits) -> meta::Config {
+pub(crate) fn config(limits: &Limits) -> meta::Config {
     meta::Config::new()
         .nfa_size_limit(Some(limits.regex_size_limit))
         .hybrid_cache_capacity(limits.regex_dfa_limit * 8)
