@@ -388,6 +388,10 @@ fn fold_ascii_case(hir: &Hir) -> Hir {
         // the rest.
         HirKind::Class(class) if class_wider_than(class, MAX_FOLDED_CLASS) => hir.clone(),
         HirKind::Literal(Literal(bytes)) => Hir::literal(bytes.to_ascii_lowercase()),
+        // What `(?i)` makes of most letters, `[Ee]`: one letter once folded.
+        HirKind::Class(Class::Unicode(class)) if is_ascii_case_pair(class) => {
+            Hir::literal(class.ranges()[1].start().to_string().into_bytes())
+        }
         HirKind::Class(Class::Unicode(class)) => {
             let ranges = class.ranges().iter().flat_map(|r| {
                 fold_range(u32::from(r.start()), u32::from(r.end())).map(|(lo, hi)| {
@@ -417,6 +421,19 @@ fn fold_ascii_case(hir: &Hir) -> Hir {
         HirKind::Concat(subs) => Hir::concat(subs.iter().map(fold_ascii_case).collect()),
         HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_ascii_case).collect()),
         HirKind::Empty | HirKind::Look(_) => hir.clone(),
+    }
+}
+
+/// Whether `class` is exactly an ASCII capital and its small letter, as `(?i)` writes a letter.
+fn is_ascii_case_pair(class: &ClassUnicode) -> bool {
+    match class.ranges() {
+        [big, small] => {
+            big.start() == big.end()
+                && small.start() == small.end()
+                && big.start().is_ascii_uppercase()
+                && small.start() == big.start().to_ascii_lowercase()
+        }
+        _ => false,
     }
 }
 
