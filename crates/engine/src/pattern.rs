@@ -530,6 +530,35 @@ mod tests {
     }
 
     #[test]
+    fn a_twin_too_big_to_build_leaves_the_search_to_the_pattern() {
+        // Relaxed, each `[éè]` admits every non-ASCII character, which takes more states than
+        // the two letters: a size limit between the two lets the pattern build and not its twin.
+        let source = format!(r"\b(?:{})\b", "[éè]".repeat(60));
+        let hir = syntax::parse(&source).unwrap();
+        let size = |hir: &Hir| {
+            regex_automata::nfa::thompson::NFA::compiler()
+                .build_from_hir(hir)
+                .unwrap()
+                .memory_usage()
+        };
+        let (own, twin) = (size(&hir), size(&relax(&hir)));
+        assert!(2 * own < twin, "{own} {twin}");
+        let limits = Limits {
+            regex_size_limit: (own + twin) / 2,
+            ..Limits::default()
+        };
+        // Checked as a new bundle is: the pattern is in, its twin not yet built.
+        let pattern = Pattern::new(&source, false, &limits, false).unwrap();
+        assert!(pattern.relaxed().is_none());
+        let word = "éè".repeat(30);
+        let text = format!("x{word} {word}, {word}é");
+        let mut found = Vec::new();
+        pattern.find_all(&text, &mut found);
+        let start = text.find(' ').unwrap() + 1;
+        assert_eq!(found, [(start, start + word.len())]);
+    }
+
+    #[test]
     fn errors_are_one_line_and_name_the_problem() {
         let limits = Limits::default();
         assert!(matches!(
