@@ -61,25 +61,6 @@ fn corpus(engine: &Engine, posts: &[String]) -> usize {
         .sum()
 }
 
-fn corpus_posts() -> Vec<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus");
-    ["dev.jsonl", "holdout.jsonl"]
-        .iter()
-        .flat_map(|name| {
-            let path = format!("{dir}/{name}");
-            let lines = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            lines
-                .lines()
-                .filter(|line| !line.trim().is_empty())
-                .map(|line| {
-                    let post: serde_json::Value = serde_json::from_str(line).expect("JSON lines");
-                    post["text"].as_str().expect("a text per post").to_string()
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.into());
@@ -112,7 +93,7 @@ fn main() {
             format!("{rules} rules in {:?}", t.elapsed())
         }
         "corpus" => {
-            let posts = corpus_posts();
+            let posts = postwacht_bench::corpus_posts();
             let engine = start();
             corpus(&engine, &posts);
             let t = Instant::now();

@@ -12,6 +12,7 @@ pub mod baseline;
 
 /// Embedded so the generator and the benches work from any directory and need no files.
 const DEV_CORPUS: &str = include_str!("../../../tests/corpus/dev.jsonl");
+const HOLDOUT_CORPUS: &str = include_str!("../../../tests/corpus/holdout.jsonl");
 
 /// Fixed so every run and every machine gets the same inputs.
 const SEED: u64 = 0x5057_4143_4854_2026;
@@ -110,13 +111,26 @@ impl XorShift {
 /// The Dutch posts of the development corpus: the extension's main audience writes Dutch, and
 /// the corpus mixes benign posts with risky ones, emoji and accents as real posts do.
 pub fn dutch_posts() -> Vec<String> {
-    DEV_CORPUS
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+    posts(DEV_CORPUS)
         .filter(|post| post["lang"] == "nl")
         .filter_map(|post| post["text"].as_str().map(str::to_string))
         .collect()
+}
+
+/// The text of every post of both corpora (development and holdout), in every language.
+pub fn corpus_posts() -> Vec<String> {
+    posts(DEV_CORPUS)
+        .chain(posts(HOLDOUT_CORPUS))
+        .filter_map(|post| post["text"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The posts of a corpus file, one JSON object per line.
+fn posts(jsonl: &str) -> impl Iterator<Item = serde_json::Value> + '_ {
+    jsonl
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .filter_map(|line| serde_json::from_str(line).ok())
 }
 
 /// Posts in shuffled order, separated by blank lines, until the text holds at least
