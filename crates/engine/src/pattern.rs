@@ -388,11 +388,11 @@ fn fold_ascii_case(hir: &Hir) -> Hir {
         // the rest.
         HirKind::Class(class) if class_wider_than(class, MAX_FOLDED_CLASS) => hir.clone(),
         HirKind::Literal(Literal(bytes)) => Hir::literal(bytes.to_ascii_lowercase()),
-        // What `(?i)` makes of most letters, `[Ee]`: one letter once folded.
-        HirKind::Class(Class::Unicode(class)) if is_ascii_case_pair(class) => {
-            Hir::literal(class.ranges()[1].start().to_string().into_bytes())
-        }
         HirKind::Class(Class::Unicode(class)) => {
+            // What `(?i)` makes of most letters, `[Ee]`: one letter once folded.
+            if let Some(small) = ascii_case_pair(class) {
+                return Hir::literal(small.to_string().into_bytes());
+            }
             let ranges = class.ranges().iter().flat_map(|r| {
                 fold_range(u32::from(r.start()), u32::from(r.end())).map(|(lo, hi)| {
                     let char = |c| char::from_u32(c).expect("split at ASCII letters");
@@ -424,16 +424,19 @@ fn fold_ascii_case(hir: &Hir) -> Hir {
     }
 }
 
-/// Whether `class` is exactly an ASCII capital and its small letter, as `(?i)` writes a letter.
-fn is_ascii_case_pair(class: &ClassUnicode) -> bool {
+/// The small letter, when `class` is exactly an ASCII capital and its small letter, as `(?i)`
+/// writes a letter.
+fn ascii_case_pair(class: &ClassUnicode) -> Option<char> {
     match class.ranges() {
-        [big, small] => {
-            big.start() == big.end()
+        [big, small]
+            if big.start() == big.end()
                 && small.start() == small.end()
                 && big.start().is_ascii_uppercase()
-                && small.start() == big.start().to_ascii_lowercase()
+                && small.start() == big.start().to_ascii_lowercase() =>
+        {
+            Some(small.start())
         }
-        _ => false,
+        _ => None,
     }
 }
 
