@@ -4,7 +4,7 @@
 // Drives Debian's Chromium (headless, through playwright-core) on a made-up origin served from
 // memory with `context.route` (no network at all), loads dist/wasm/ (wasm-bindgen `--target
 // web`) into a page and measures, in that page:
-//   1. cold start: wasm instantiate, then `new Packs(sources).engine` (as the worker starts), each in a fresh browser
+//   1. cold start: wasm instantiate, then `new Packs(sources, gates).engine` (as the worker starts), each in a fresh browser
 //      context (a new renderer: nothing compiled is reused), N tries;
 //   2. scan time per input size (target/bench/inputs/text-*.txt), median µs and MB/s;
 //   3. the JavaScript RegExp baseline (tests/bench/js-baseline.mjs) on the same texts in the
@@ -301,9 +301,10 @@ async function installHarness() {
  * @param {{ text: string }} args
  */
 async function coldStart({ text }) {
-  const [bytes, sources, json, post] = await Promise.all([
+  const [bytes, sources, gates, json, post] = await Promise.all([
     fetch('/wasm/postwacht_wasm_bg.wasm').then((r) => r.arrayBuffer()),
     fetch('/wasm/pack-sources.json').then((r) => r.text()),
+    fetch('/wasm/pack-gates.json').then((r) => r.text()),
     fetch('/bundles/default.json').then((r) => r.text()),
     fetch(`/inputs/${text}.txt`).then((r) => r.text()),
   ]);
@@ -312,9 +313,9 @@ async function coldStart({ text }) {
   const t0 = performance.now();
   const exports = await glue.default({ module_or_path: bytes });
   const t1 = performance.now();
-  // What the extension's worker does: the pack sources shipped beside the wasm, handed over,
-  // then the built-in pack with each regex compiled on first use.
-  const engine = new glue.Packs(JSON.parse(sources)).engine('overheid');
+  // What the extension's worker does: the pack sources and gate table shipped beside the wasm,
+  // handed over, then the built-in pack with each regex parsed and compiled on first use.
+  const engine = new glue.Packs(JSON.parse(sources), gates).engine('overheid');
   const t2 = performance.now();
   const findings = engine.scan(post);
   const t3 = performance.now();
@@ -458,6 +459,7 @@ async function main() {
     ['/wasm/postwacht_wasm.js', { body: glue, type: 'text/javascript; charset=utf-8' }],
     ['/wasm/postwacht_wasm_bg.wasm', { body: wasm, type: 'application/wasm' }],
     ['/wasm/pack-sources.json', { body: readFileSync(path.join(ROOT, 'dist/chromium/wasm/pack-sources.json')), type: 'application/json' }],
+    ['/wasm/pack-gates.json', { body: readFileSync(path.join(ROOT, 'dist/chromium/wasm/pack-gates.json')), type: 'application/json' }],
     ['/js-baseline.mjs', { body: readFileSync(new URL('./js-baseline.mjs', import.meta.url)), type: 'text/javascript; charset=utf-8' }],
     ['/regex-worker.js', { body: REGEX_WORKER, type: 'text/javascript; charset=utf-8' }],
     ['/bundles/default.json', { body: defaultJson, type: 'application/json' }],
@@ -759,7 +761,7 @@ async function main() {
       total: msSummary(cold.map((c) => c.instantiateMs + c.compileMs)),
       first_scan_text_280: msSummary(cold.map((c) => c.firstScanMs)),
       compile_default_pack_in_full: msSummary(cold.map((c) => c.fullCompileMs)),
-      note: 'compile_default_pack is new Packs(JSON.parse(sources)).engine("overheid"), as the extension starts (regexes compile on first use); compile_default_pack_in_full is new Engine(json), every regex compiled and checked, as for an administrator\'s new bundle',
+      note: 'compile_default_pack is new Packs(JSON.parse(sources), gates).engine("overheid"), as the extension starts (from the gate table its build writes; regexes parsed and compiled on first use); compile_default_pack_in_full is new Engine(json), every regex compiled and checked, as for an administrator\'s new bundle',
     },
     scan: scans,
     scan_growth_1k_to_1m: growth1kTo1m,

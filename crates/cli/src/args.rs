@@ -22,10 +22,14 @@ Usage:
   postwacht bundle verify SIGNED.json --pubkey NAME.pub [--pubkey OTHER.pub]... [--bundle-id ID]
                           [--min-version N] [--today YYYY-MM-DD]
   postwacht eval CORPUS.jsonl [--pack NAME | --policy FILE] [--errors] [--category ID]...
-  postwacht packs
+  postwacht packs [gate-table]
 
 Every command takes --packs-dir DIR to assemble packs from source files (a working copy of
 crates/engine/packs) instead of the ones built in.
+
+packs lists the built-in packs; packs gate-table prints, as JSON, the literals each of their
+patterns needs before it can match: the browser extension's build ships it beside the packs, so
+that starting a pack need not parse every pattern to find them.
 
 policy export prints a built-in pack as bundle JSON: the starting point for an organisation's own
 policy (`policy build` is the same command under its old name).
@@ -98,6 +102,7 @@ pub enum Command {
         only: Vec<postwacht_engine::Category>,
     },
     Packs,
+    GateTable,
     Keygen {
         out: PathBuf,
     },
@@ -310,6 +315,7 @@ fn parse_command(
                 .collect::<Result<_, _>>()?,
         }),
         ["packs"] => Ok(Command::Packs),
+        ["packs", "gate-table"] => Ok(Command::GateTable),
         _ => Err(format!(
             "unknown command `{}`; see `postwacht --help`",
             words.join(" ")

@@ -161,6 +161,13 @@ fn run() -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::GateTable => {
+            let table = sources
+                .gate_table()
+                .map_err(|e| Failure::new("packs gate-table", e))?;
+            writeln!(out, "{}", table.to_json())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::detect::Detector;
 use crate::error::{Location, Problem, ProblemKind};
 use crate::gate::{Gate, GateBuilder};
+use crate::gate_table::GateTable;
 use crate::limits::Limits;
 use crate::model::{Bundle, DetectorKind, Matcher, NearGroup, Unless};
 use crate::pattern::Pattern;
@@ -52,6 +53,21 @@ pub(crate) struct Compiled {
     pub(crate) needs_words: bool,
 }
 
+impl Compiled {
+    /// Every pattern the rules run, with repeats.
+    pub(crate) fn patterns(&self) -> impl Iterator<Item = &Pattern> {
+        let contexts = self
+            .rules
+            .iter()
+            .flat_map(|r| r.unless.iter().chain(&r.signals))
+            .filter_map(|c| c.pattern.as_ref());
+        self.regexes
+            .iter()
+            .chain(&self.group_patterns)
+            .chain(contexts)
+    }
+}
+
 /// How a phrase refers to a named list: `list:organisation`. Not `@`, which is how people write
 /// mentions (`@gemeenteassen`), a natural thing for a phrase to look for.
 pub(crate) const LIST_PREFIX: &str = "list:";
@@ -61,10 +77,13 @@ pub(crate) fn value_key(s: &str) -> String {
     fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
+/// Compiles `bundle`; with `defer`, its regexes are built on first use, and the patterns `gates`
+/// holds are not even parsed until then.
 pub(crate) fn compile(
     bundle: &Bundle,
     limits: &Limits,
     defer: bool,
+    gates: Option<&GateTable>,
     problems: &mut Vec<Problem>,
 ) -> Compiled {
     let mut phrases = PhraseTableBuilder::default();
@@ -77,6 +96,23 @@ pub(crate) fn compile(
     let mut owners = Owners::default();
     let mut gate = GateBuilder::default();
     let mut parsed: HashMap<String, Result<Phrase, ProblemKind>> = HashMap::new();
+    let gates = gates.filter(|_| defer);
+    let mut gated = |source: &str, ignore_case: bool| -> Result<Pattern, ProblemKind> {
+        match gates.and_then(|table| table.get(source, ignore_case)) {
+            Some(known) => {
+                let mut pattern = Pattern::unparsed(source, ignore_case, limits)?;
+                if let Some((required, literals)) = known {
+                    gate.add_known(&mut pattern, *required, literals);
+                }
+                Ok(pattern)
+            }
+            None => {
+                let mut pattern = Pattern::new(source, ignore_case, limits, defer)?;
+                gate.add(&mut pattern);
+                Ok(pattern)
+            }
+        }
+    };
 
     for (r, rule) in bundle.rules.iter().enumerate() {
         let groups = match &rule.matcher {
@@ -129,9 +165,8 @@ pub(crate) fn compile(
             Matcher::Regex {
                 pattern,
                 case_insensitive,
-            } => match Pattern::new(pattern, *case_insensitive, limits, defer) {
-                Ok(mut re) => {
-                    gate.add(&mut re);
+            } => match gated(pattern, *case_insensitive) {
+                Ok(re) => {
                     regexes.push(re);
                     CompiledMatcher::Regex(regexes.len() - 1)
                 }
@@ -170,19 +205,16 @@ pub(crate) fn compile(
                             add_phrases(group, &format!("match.groups[{g}]"), owner, &mut report);
                             None
                         }
-                        NearGroup::Pattern { pattern } => {
-                            match Pattern::new(pattern, true, limits, defer) {
-                                Ok(mut re) => {
-                                    gate.add(&mut re);
-                                    group_patterns.push(re);
-                                    Some(group_patterns.len() - 1)
-                                }
-                                Err(kind) => {
-                                    report(format!("match.groups[{g}].pattern"), kind);
-                                    None
-                                }
+                        NearGroup::Pattern { pattern } => match gated(pattern, true) {
+                            Ok(re) => {
+                                group_patterns.push(re);
+                                Some(group_patterns.len() - 1)
                             }
-                        }
+                            Err(kind) => {
+                                report(format!("match.groups[{g}].pattern"), kind);
+                                None
+                            }
+                        },
                     });
                 }
                 CompiledMatcher::Near {
@@ -212,16 +244,11 @@ pub(crate) fn compile(
                                 &mut report,
                             );
                         }
-                        let pattern = context.pattern.as_ref().and_then(|p| {
-                            match Pattern::new(p, true, limits, defer) {
-                                Ok(mut re) => {
-                                    gate.add(&mut re);
-                                    Some(re)
-                                }
-                                Err(kind) => {
-                                    report(format!("{field}[{u}].pattern"), kind);
-                                    None
-                                }
+                        let pattern = context.pattern.as_ref().and_then(|p| match gated(p, true) {
+                            Ok(re) => Some(re),
+                            Err(kind) => {
+                                report(format!("{field}[{u}].pattern"), kind);
+                                None
                             }
                         });
                         if let Some(within) = context.within {

@@ -1,10 +1,13 @@
 //! The engine: a compiled bundle that scans texts.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::compile::{compile, value_key, Compiled, CompiledContext, CompiledMatcher};
 use crate::error::{PolicyError, Problem, ScanError};
 use crate::gate::Open;
+use crate::gate_table::GateTable;
 use crate::limits::Limits;
 use crate::load;
 use crate::model::{Bundle, Category, Lang, Severity};
@@ -51,6 +54,7 @@ pub struct ScanOptions {
 pub struct EngineBuilder {
     limits: Limits,
     defer: bool,
+    gates: Option<Arc<GateTable>>,
 }
 
 impl EngineBuilder {
@@ -67,6 +71,13 @@ impl EngineBuilder {
     /// needed, and then match nothing.
     pub fn defer_regexes(&mut self, yes: bool) -> &mut Self {
         self.defer = yes;
+        self
+    }
+
+    /// With [`EngineBuilder::defer_regexes`]: the gate literals of patterns `table` holds are
+    /// taken from it, and those patterns are not parsed until a search needs them.
+    pub fn gate_table(&mut self, table: Arc<GateTable>) -> &mut Self {
+        self.gates = Some(table);
         self
     }
 
@@ -138,7 +149,13 @@ impl EngineBuilder {
         bundle: Bundle,
         mut problems: Vec<Problem>,
     ) -> Result<Engine, PolicyError> {
-        let compiled = compile(&bundle, &self.limits, self.defer, &mut problems);
+        let compiled = compile(
+            &bundle,
+            &self.limits,
+            self.defer,
+            self.gates.as_deref(),
+            &mut problems,
+        );
         if !problems.is_empty() {
             return Err(PolicyError::Invalid(problems));
         }
@@ -191,6 +208,20 @@ impl Engine {
     /// The limits it was built with.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    #[cfg(test)]
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.compiled
+    }
+
+    /// The gate literals of every pattern it runs, for [`EngineBuilder::gate_table`].
+    pub fn gate_table(&self) -> GateTable {
+        let mut table = GateTable::default();
+        for pattern in self.compiled.patterns() {
+            table.add(pattern);
+        }
+        table
     }
 
     /// Scans a text with every rule.

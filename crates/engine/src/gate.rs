@@ -25,17 +25,31 @@ pub(crate) struct GateBuilder {
 impl GateBuilder {
     /// Gives `pattern` a slot when it has required literals.
     pub(crate) fn add(&mut self, pattern: &mut Pattern) {
-        let Some((required, literals)) = pattern.required_literals() else {
-            return;
-        };
+        if let Some((required, literals)) = pattern.required_literals() {
+            self.add_known(pattern, required, &literals);
+        }
+    }
+
+    /// Gives `pattern` a slot for literals already worked out, by
+    /// [`Pattern::required_literals`] ahead of time ([`crate::gate_table`]).
+    pub(crate) fn add_known(
+        &mut self,
+        pattern: &mut Pattern,
+        required: Required,
+        literals: &[Vec<u8>],
+    ) {
         let slot = self.slots.len();
         self.slots.push(required);
         for literal in literals {
-            let id = *self.index.entry(literal.clone()).or_insert_with(|| {
-                self.literals.push(literal);
-                self.opens.push(Vec::new());
-                self.literals.len() - 1
-            });
+            let id = match self.index.get(literal) {
+                Some(&id) => id,
+                None => {
+                    self.literals.push(literal.clone());
+                    self.opens.push(Vec::new());
+                    self.index.insert(literal.clone(), self.literals.len() - 1);
+                    self.literals.len() - 1
+                }
+            };
             if self.opens[id].last() != Some(&slot) {
                 self.opens[id].push(slot);
             }

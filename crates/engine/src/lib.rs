@@ -48,6 +48,7 @@ mod engine;
 mod error;
 mod examples;
 mod gate;
+mod gate_table;
 mod limits;
 mod load;
 mod model;
@@ -61,6 +62,7 @@ mod text;
 pub use engine::{Engine, EngineBuilder, Finding, ScanOptions};
 pub use error::{Location, PolicyError, Problem, ProblemKind, ScanError};
 pub use examples::{ExampleFailure, ExampleKind};
+pub use gate_table::{GateTable, GateTableError};
 pub use limits::Limits;
 pub use model::{
     Account, Accounts, Bundle, Category, Clause, Communication, Contact, DetectorKind, Document,

@@ -7,12 +7,14 @@
 //! rule that names its own `clauses` keeps them; one that lists `packs` is only in those packs.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::engine::Engine;
 use crate::error::PolicyError;
+use crate::gate_table::GateTable;
 use crate::model::{Bundle, Clause, Document, Lang, Severity};
 
 /// The sources, embedded at compile time: the engine works with no configuration or network.
@@ -126,6 +128,8 @@ const RULES: &[(&str, &str)] = &[
 #[derive(Clone, Debug)]
 pub struct Sources {
     files: BTreeMap<String, String>,
+    /// The gate literals of the packs' patterns, when worked out ahead of time.
+    gates: Option<Arc<GateTable>>,
 }
 
 impl Sources {
@@ -147,7 +151,7 @@ impl Sources {
                 .iter()
                 .map(|(path, text)| (path.to_string(), text.to_string())),
         );
-        Sources { files }
+        Sources { files, gates: None }
     }
 
     /// Sources from files: `(path, contents)` with paths like `rules/tone.json`. Every
@@ -155,6 +159,7 @@ impl Sources {
     pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Sources {
         Sources {
             files: files.into_iter().collect(),
+            gates: None,
         }
     }
 
@@ -181,7 +186,7 @@ impl Sources {
                 }
             }
         }
-        Ok(Sources { files })
+        Ok(Sources { files, gates: None })
     }
 
     /// Every file, as `(path, contents)` in path order.
@@ -233,16 +238,38 @@ impl Sources {
     }
 
     /// An engine for one pack. Its regexes compile when first needed: the test suite compiles
-    /// every pack in full, so start-up need not.
+    /// every pack in full, so start-up need not. With a gate table
+    /// ([`Sources::with_gate_table`]), the patterns it holds are not even parsed until then.
     pub fn engine(&self, name: &str) -> Result<Engine, PackError> {
         let bundle = self.bundle(name)?;
-        Engine::builder()
-            .defer_regexes(true)
+        let mut builder = Engine::builder();
+        builder.defer_regexes(true);
+        if let Some(gates) = &self.gates {
+            builder.gate_table(Arc::clone(gates));
+        }
+        builder
             .try_build(bundle)
             .map_err(|error| PackError::Invalid {
                 name: name.to_string(),
                 error,
             })
+    }
+
+    /// The gate literals of every pattern of every pack, for [`Sources::with_gate_table`]: the
+    /// extension's build writes them beside the sources, and its start skips that work.
+    pub fn gate_table(&self) -> Result<GateTable, PackError> {
+        let mut table = GateTable::default();
+        for pack in self.list() {
+            table.extend(self.engine(&pack.name)?.gate_table());
+        }
+        Ok(table)
+    }
+
+    /// These sources with `table` ([`Sources::gate_table`] of these same sources) to start
+    /// engines from.
+    pub fn with_gate_table(mut self, table: GateTable) -> Sources {
+        self.gates = Some(Arc::new(table));
+        self
     }
 }
 

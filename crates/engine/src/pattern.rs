@@ -32,8 +32,15 @@ use crate::limits::Limits;
 /// A compiled pattern; see the module documentation.
 #[derive(Debug)]
 pub(crate) struct Pattern {
-    /// The author's pattern, parsed, and its limits: what `exact` is built from.
-    hir: Hir,
+    /// The author's pattern as written, and how it is parsed: what a build on first use starts
+    /// from, and what a [`crate::gate_table::GateTable`] knows it by.
+    source: Box<str>,
+    case_insensitive: bool,
+    nest_limit: u32,
+    /// The pattern parsed: at compile, or on first use when a gate table spared the compile
+    /// its parse. `None` when that first parse fails (the table named a pattern that does not
+    /// parse): the pattern then matches nothing.
+    parsed: OnceLock<Option<Parsed>>,
     config: meta::Config,
     /// The author's pattern for searches anywhere. For a pattern with a twin, only a candidate
     /// too long to try at each position needs it, so it is built on first use; otherwise it is
@@ -43,13 +50,25 @@ pub(crate) struct Pattern {
     /// For a pattern with a twin: the author's pattern for tries at one position, built as
     /// `exact` would be.
     anchored: OnceLock<Option<AnchoredRegex>>,
-    /// Whether the pattern has Unicode word boundaries, and so a relaxed twin.
-    has_relaxed: bool,
     /// The twin, built on first use. `None` when that build failed: searches then use `exact`
     /// alone, slower but the same.
     relaxed: OnceLock<Option<Regex>>,
     /// Its slot in the scan's literal gate ([`crate::gate`]), when it has one.
     pub(crate) gate: Option<usize>,
+}
+
+#[derive(Debug)]
+struct Parsed {
+    hir: Hir,
+    /// Whether the pattern has Unicode word boundaries, and so a relaxed twin.
+    has_relaxed: bool,
+}
+
+impl Parsed {
+    fn new(hir: Hir) -> Parsed {
+        let has_relaxed = hir.properties().look_set().contains_word_unicode();
+        Parsed { hir, has_relaxed }
+    }
 }
 
 impl Pattern {
@@ -65,6 +84,44 @@ impl Pattern {
         limits: &Limits,
         defer: bool,
     ) -> Result<Pattern, ProblemKind> {
+        let compiled = Pattern::unparsed(pattern, case_insensitive, limits)?;
+        let parsed = Parsed::new(compiled.parse()?);
+        if !defer {
+            // The twin is not built here: checking needs only the author's pattern. The twin
+            // is all but always smaller (no boundaries, no long counts), and should its build
+            // ever fail, searches use the author's pattern alone, slower but the same. A new
+            // bundle's scans then build the twins their gates let through, as a built-in
+            // pack's do; this was a quarter of a 1,000-rule bundle's checked compile.
+            let matches_empty = if parsed.has_relaxed {
+                let built = AnchoredRegex::new(&parsed.hir, &compiled.config)?;
+                let empty = built.find_at("", 0).is_some();
+                let _ = compiled.anchored.set(Some(built));
+                empty
+            } else {
+                let built = build(&parsed.hir, &compiled.config, limits)?;
+                let empty = built.is_match("");
+                let _ = compiled.exact.set(Some(built));
+                empty
+            };
+            if matches_empty {
+                return Err(ProblemKind::InvalidRegex(
+                    "pattern matches the empty text, so it would match everywhere".into(),
+                ));
+            }
+        }
+        let _ = compiled.parsed.set(Some(parsed));
+        Ok(compiled)
+    }
+
+    /// A pattern known to compile, not even parsed until a search or
+    /// [`Pattern::required_literals`] first needs it: a built-in detector's, or one whose gate
+    /// literals a [`crate::gate_table::GateTable`] already holds. Parsing was a fifth of the
+    /// default pack's start.
+    pub(crate) fn unparsed(
+        pattern: &str,
+        case_insensitive: bool,
+        limits: &Limits,
+    ) -> Result<Pattern, ProblemKind> {
         let length = pattern.chars().count();
         if length > limits.max_pattern_len {
             return Err(ProblemKind::PatternTooLong {
@@ -75,50 +132,47 @@ impl Pattern {
         if pattern.is_empty() {
             return Err(ProblemKind::Empty);
         }
-        let hir = syntax::parse_with(
-            pattern,
-            &syntax::Config::new()
-                .case_insensitive(case_insensitive)
-                .nest_limit(limits.regex_nest_limit),
-        )
-        .map_err(|e| ProblemKind::InvalidRegex(one_line(&e.to_string())))?;
-        let has_relaxed = hir.properties().look_set().contains_word_unicode();
-        let config = config(limits);
-        let exact = OnceLock::new();
-        let anchored = OnceLock::new();
-        let relaxed = OnceLock::new();
-        if !defer {
-            // The twin is not built here: checking needs only the author's pattern. The twin
-            // is all but always smaller (no boundaries, no long counts), and should its build
-            // ever fail, searches use the author's pattern alone, slower but the same. A new
-            // bundle's scans then build the twins their gates let through, as a built-in
-            // pack's do; this was a quarter of a 1,000-rule bundle's checked compile.
-            let matches_empty = if has_relaxed {
-                let built = AnchoredRegex::new(&hir, &config)?;
-                let empty = built.find_at("", 0).is_some();
-                let _ = anchored.set(Some(built));
-                empty
-            } else {
-                let built = build(&hir, &config, limits)?;
-                let empty = built.is_match("");
-                let _ = exact.set(Some(built));
-                empty
-            };
-            if matches_empty {
-                return Err(ProblemKind::InvalidRegex(
-                    "pattern matches the empty text, so it would match everywhere".into(),
-                ));
-            }
-        }
         Ok(Pattern {
-            hir,
-            config,
-            exact,
-            anchored,
-            has_relaxed,
-            relaxed,
+            source: pattern.into(),
+            case_insensitive,
+            nest_limit: limits.regex_nest_limit,
+            parsed: OnceLock::new(),
+            config: config(limits),
+            exact: OnceLock::new(),
+            anchored: OnceLock::new(),
+            relaxed: OnceLock::new(),
             gate: None,
         })
+    }
+
+    fn parse(&self) -> Result<Hir, ProblemKind> {
+        syntax::parse_with(
+            &self.source,
+            &syntax::Config::new()
+                .case_insensitive(self.case_insensitive)
+                .nest_limit(self.nest_limit),
+        )
+        .map_err(|e| ProblemKind::InvalidRegex(one_line(&e.to_string())))
+    }
+
+    fn parsed(&self) -> Option<&Parsed> {
+        self.parsed
+            .get_or_init(|| self.parse().ok().map(Parsed::new))
+            .as_ref()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_parsed(&self) -> bool {
+        self.parsed.get().is_some()
+    }
+
+    fn has_relaxed(&self) -> bool {
+        self.parsed().is_some_and(|p| p.has_relaxed)
+    }
+
+    /// The pattern as written, and whether it ignores case: what a gate table knows it by.
+    pub(crate) fn source(&self) -> (&str, bool) {
+        (&self.source, self.case_insensitive)
     }
 
     /// Byte strings one of which every match contains, compared ASCII-case-insensitively:
@@ -126,7 +180,7 @@ impl Pattern {
     /// somewhere ([`Required::Inside`], see [`inside`]). `None` when there is no such short
     /// list, or it holds a literal so short that nearly any text has it.
     pub(crate) fn required_literals(&self) -> Option<(Required, Vec<Vec<u8>>)> {
-        let folded = fold_ascii_case(&self.hir);
+        let folded = fold_ascii_case(&self.parsed()?.hir);
         if let Some(literals) = extract(&folded, ExtractKind::Prefix) {
             return Some((Required::Start, literals));
         }
@@ -147,9 +201,10 @@ impl Pattern {
     fn exact(&self) -> Option<&Regex> {
         self.exact
             .get_or_init(|| {
+                let hir = &self.parsed()?.hir;
                 Regex::builder()
                     .configure(self.config.clone())
-                    .build_from_hir(&self.hir)
+                    .build_from_hir(hir)
                     .ok()
             })
             .as_ref()
@@ -157,30 +212,28 @@ impl Pattern {
 
     fn anchored(&self) -> Option<&AnchoredRegex> {
         self.anchored
-            .get_or_init(|| AnchoredRegex::new(&self.hir, &self.config).ok())
+            .get_or_init(|| AnchoredRegex::new(&self.parsed()?.hir, &self.config).ok())
             .as_ref()
     }
 
     fn relaxed(&self) -> Option<&Regex> {
-        if !self.has_relaxed {
-            return None;
-        }
+        let parsed = self.parsed().filter(|p| p.has_relaxed)?;
         self.relaxed
             .get_or_init(|| {
                 Regex::builder()
                     .configure(self.config.clone())
-                    .build_from_hir(&relax(&self.hir))
+                    .build_from_hir(&relax(&parsed.hir))
                     .ok()
             })
             .as_ref()
     }
 
     /// A built-in pattern (a detector's): known good, so a failure is a bug every test run
-    /// catches (`same_matches_as_the_plain_regex_on_the_corpus` compiles each in full). Built on
-    /// first use, like a built-in pack's: a text without digits never needs the exact pattern of
-    /// most detectors, and building all eleven was a sixth of the default pack's start.
+    /// catches (`same_matches_as_the_plain_regex_on_the_corpus` compiles each in full). Parsed
+    /// and built on first use: a text without digits never needs most detectors, and building
+    /// all eleven was a sixth of the default pack's start.
     pub(crate) fn builtin(pattern: &str) -> Pattern {
-        Pattern::new(pattern, false, &Limits::default(), true).expect("built-in pattern compiles")
+        Pattern::unparsed(pattern, false, &Limits::default()).expect("built-in pattern fits")
     }
 
     /// The leftmost-first match starting at or after `at`, as `regex::Regex::find_at` gives it.
@@ -216,7 +269,7 @@ impl Pattern {
     }
 
     fn exact_at(&self, text: &str, at: usize, anchored: Anchored) -> Option<(usize, usize)> {
-        if self.has_relaxed && anchored == Anchored::Yes {
+        if anchored == Anchored::Yes && self.has_relaxed() {
             return self.anchored()?.find_at(text, at);
         }
         self.exact()?

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use postwacht_engine::packs::Sources;
-use postwacht_engine::{communication, photo, signed, Bundle, Engine, Finding, Lang, ScanOptions};
+use postwacht_engine::{
+    communication, photo, signed, Bundle, Engine, Finding, GateTable, Lang, ScanOptions,
+};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -259,13 +261,20 @@ pub struct Packs {
 
 #[wasm_bindgen]
 impl Packs {
-    /// From `{path: text}`, every source file as `extension/build.mjs` collects them.
+    /// From `{path: text}`, every source file as `extension/build.mjs` collects them, and the
+    /// gate table that build wrote for them (`wasm/pack-gates.json`, from `postwacht packs
+    /// gate-table`), which spares the start parsing every pattern.
     #[wasm_bindgen(constructor)]
-    pub fn new(files: JsValue) -> Result<Packs, JsError> {
+    pub fn new(files: JsValue, gate_table: Option<String>) -> Result<Packs, JsError> {
         install_panic_hook();
         let files: BTreeMap<String, String> = serde_wasm_bindgen::from_value(files)
             .map_err(|e| JsError::new(&format!("pack sources: {e}")))?;
-        Ok(Packs::from_sources(Sources::from_files(files)))
+        let mut sources = Sources::from_files(files);
+        if let Some(json) = gate_table {
+            let table = GateTable::from_json(&json).map_err(|e| JsError::new(&e.to_string()))?;
+            sources = sources.with_gate_table(table);
+        }
+        Ok(Packs::from_sources(sources))
     }
 
     /// An engine for one pack (`overheid`, `ind`, …); its regexes compile on first use.

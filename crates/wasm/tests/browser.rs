@@ -38,7 +38,7 @@ fn packs() -> Packs {
 
 #[wasm_bindgen_test]
 fn packs_come_from_sources_handed_over_as_a_js_object() {
-    let packs = Packs::new(sources_object()).unwrap();
+    let packs = Packs::new(sources_object(), None).unwrap();
     let engine = packs.engine("overheid").unwrap();
     assert_eq!(engine.id(), "overheid");
     let findings = Array::from(&engine.scan("BSN 123456782", None).unwrap());
@@ -46,9 +46,28 @@ fn packs_come_from_sources_handed_over_as_a_js_object() {
         get(&findings.get(0), "rule").as_string().unwrap(),
         "personal-data-bsn-labelled"
     );
-    // Not an object of texts, or a file missing: a readable error, not a panic.
-    assert!(Packs::new(JsValue::from(42)).is_err());
-    let empty = Packs::new(Object::new().into()).unwrap();
+    // With the gate table the extension's build writes: the same findings.
+    let table = Sources::embedded().gate_table().unwrap().to_json();
+    let prepared = Packs::new(sources_object(), Some(table.clone())).unwrap();
+    let text = "Het dossier van mevrouw Jansen (BSN 123456782) is vertrouwelijk. 👀";
+    let json = |packs: &Packs| {
+        let findings = packs.engine("overheid").unwrap().scan(text, None).unwrap();
+        js_sys::JSON::stringify(&findings)
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    assert!(json(&packs).matches("\"rule\"").count() >= 2);
+    assert_eq!(json(&prepared), json(&packs));
+    // Not an object of texts, a file missing or a broken table: a readable error, not a panic.
+    assert!(Packs::new(JsValue::from(42), None).is_err());
+    let cut = table[..table.len() / 2].to_string();
+    let error = JsValue::from(Packs::new(sources_object(), Some(cut)).err().unwrap());
+    assert!(get(&error, "message")
+        .as_string()
+        .unwrap()
+        .starts_with("gate table: "));
+    let empty = Packs::new(Object::new().into(), None).unwrap();
     let error = JsValue::from(empty.engine("overheid").err().expect("no sources"));
     let message = get(&error, "message").as_string().unwrap();
     assert!(message.contains("packs.json"), "{message}");
