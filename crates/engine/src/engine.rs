@@ -67,8 +67,9 @@ impl EngineBuilder {
     /// Compiles each regex when a scan first needs it rather than now. For bundles known to
     /// compile: a built-in pack (the test suite compiles every one in full) or a signed bundle
     /// accepted before. Start-up then costs a fraction (most texts never reach most regexes);
-    /// syntax is still checked now, but a regex over its size limit would only fail when first
-    /// needed, and then match nothing.
+    /// syntax is still checked now (except for patterns a [`EngineBuilder::gate_table`] holds),
+    /// but a regex over its size limit would only fail when first needed, and then match
+    /// nothing.
     pub fn defer_regexes(&mut self, yes: bool) -> &mut Self {
         self.defer = yes;
         self

@@ -41,15 +41,11 @@ impl GateBuilder {
         let slot = self.slots.len();
         self.slots.push(required);
         for literal in literals {
-            let id = match self.index.get(literal) {
-                Some(&id) => id,
-                None => {
-                    self.literals.push(literal.clone());
-                    self.opens.push(Vec::new());
-                    self.index.insert(literal.clone(), self.literals.len() - 1);
-                    self.literals.len() - 1
-                }
-            };
+            let id = *self.index.entry(literal.clone()).or_insert_with(|| {
+                self.literals.push(literal.clone());
+                self.opens.push(Vec::new());
+                self.literals.len() - 1
+            });
             if self.opens[id].last() != Some(&slot) {
                 self.opens[id].push(slot);
             }

@@ -21,7 +21,8 @@ use crate::pattern::{Pattern, Required};
 /// What [`GateTable::to_json`] writes; a table in another format is refused, not misread.
 const FORMAT: u32 = 1;
 
-/// Each pattern's gate literals, as [`crate::pattern::Pattern::required_literals`] finds them.
+/// Each pattern's gate literals, as compiling a bundle finds them: what every match of the
+/// pattern starts with or holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GateTable {
     /// By case sensitivity (`[false]`, `[true]` for case-insensitive), then pattern.
