@@ -7,7 +7,7 @@
 //! were not seen does not run; one whose matches must start with its words is tried only where
 //! they occur. Regexes without a usable list search as before.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use daachorse::DoubleArrayAhoCorasick;
 
 use crate::pattern::{Pattern, Required};
 
@@ -41,11 +41,16 @@ impl GateBuilder {
         let slot = self.slots.len();
         self.slots.push(required);
         for literal in literals {
-            let id = *self.index.entry(literal.clone()).or_insert_with(|| {
-                self.literals.push(literal.clone());
-                self.opens.push(Vec::new());
-                self.literals.len() - 1
-            });
+            // The automaton compares bytes exactly and scans the text with ASCII capitals made
+            // small, so its literals must be small too.
+            let id = *self
+                .index
+                .entry(literal.to_ascii_lowercase())
+                .or_insert_with_key(|literal| {
+                    self.literals.push(literal.clone());
+                    self.opens.push(Vec::new());
+                    self.literals.len() - 1
+                });
             if self.opens[id].last() != Some(&slot) {
                 self.opens[id].push(slot);
             }
@@ -57,13 +62,7 @@ impl GateBuilder {
         let automaton = if self.literals.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .ascii_case_insensitive(true)
-                    .build(&self.literals)
-                    .map_err(|e| e.to_string())?,
-            )
+            Some(DoubleArrayAhoCorasick::new(&self.literals).map_err(|e| e.to_string())?)
         };
         Ok(Gate {
             automaton,
@@ -75,7 +74,7 @@ impl GateBuilder {
 
 /// The compiled gate.
 pub(crate) struct Gate {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<DoubleArrayAhoCorasick<u32>>,
     opens: Vec<Vec<usize>>,
     slots: Vec<Required>,
 }
@@ -86,8 +85,9 @@ impl Gate {
         let mut starts = vec![Vec::new(); self.slots.len()];
         if let Some(automaton) = &self.automaton {
             // Overlapping: "onder ons" must not hide the "ons" another pattern needs.
-            for m in automaton.find_overlapping_iter(text) {
-                for &slot in &self.opens[m.pattern().as_usize()] {
+            let lower = text.to_ascii_lowercase();
+            for m in automaton.find_overlapping_iter(&lower) {
+                for &slot in &self.opens[m.value() as usize] {
                     starts[slot].push(m.start());
                 }
             }

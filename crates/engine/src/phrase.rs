@@ -1,7 +1,7 @@
 //! Phrase lists: every phrase of every rule, exception and `near` group in one Aho-Corasick
 //! automaton, so a scan reads the folded text once however many rules there are.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use daachorse::DoubleArrayAhoCorasick;
 
 use crate::error::ProblemKind;
 use crate::text::{fold, is_word_char, widen_to_words, Folded};
@@ -191,7 +191,7 @@ struct Variant {
 
 /// Every phrase the engine knows, compiled once.
 pub(crate) struct PhraseTable {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<DoubleArrayAhoCorasick<u32>>,
     /// Per automaton pattern: its variants.
     literal_variants: Lists,
     variants: Vec<Variant>,
@@ -240,12 +240,7 @@ impl PhraseTableBuilder {
         let automaton = if self.literals.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build(&self.literals)
-                    .map_err(|e| e.to_string())?,
-            )
+            Some(DoubleArrayAhoCorasick::new(&self.literals).map_err(|e| e.to_string())?)
         };
         let literal_variants = Lists::new(
             self.variants
@@ -290,7 +285,7 @@ impl PhraseTable {
                 let glued_before =
                     before.is_some_and(is_word_char) && first.is_some_and(is_word_char);
                 let glued_after = after.is_some_and(is_word_char) && last.is_some_and(is_word_char);
-                for &v in self.literal_variants.of(m.pattern().as_usize()) {
+                for &v in self.literal_variants.of(m.value() as usize) {
                     let variant = self.variants[v as usize];
                     if (glued_before && !variant.prefix) || (glued_after && !variant.suffix) {
                         continue;
