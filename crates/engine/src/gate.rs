@@ -249,6 +249,44 @@ mod tests {
     }
 
     #[test]
+    fn at_signs_and_domain_endings_gate_mentions_and_addresses() {
+        // `@` is one byte, yet prose has it only in mentions and addresses; ".nl" is no part of
+        // the pattern but starts every match of its last three parts.
+        let source = r"@\w+|https?://|\bwww\.|\b[\w-]+\.(nl|be|org)(/|\b)";
+        let (gate, pattern) = gated(source);
+        let (required, mut literals) = pattern.required_literals().unwrap();
+        literals.retain(|l| l.is_ascii());
+        literals.sort();
+        assert_eq!(required, Required::Inside);
+        assert_eq!(
+            literals,
+            [
+                &b".be"[..],
+                b".nl",
+                b".org",
+                b"@",
+                b"http://",
+                b"https://",
+                b"www."
+            ]
+        );
+        assert_eq!(
+            found(&gate, &pattern, "Zie WWW.ind.NL of @IND_nl, HTTPS://x.be"),
+            ["WWW.", "ind.NL", "@IND_nl", "HTTPS://", "x.be"]
+        );
+        let text = "Geen adres. Nl en be, www en http";
+        assert!(gate.open(text).starts[pattern.gate.unwrap()].is_empty());
+        assert!(found(&gate, &pattern, text).is_empty());
+
+        let (gate, pattern) = gated(r"\b(naar|aan|to)\s+@\w+");
+        assert_eq!(
+            pattern.required_literals(),
+            Some((Required::Inside, vec![b"@".to_vec()]))
+        );
+        assert_eq!(found(&gate, &pattern, "Stuur het naar @jan"), ["naar @jan"]);
+    }
+
+    #[test]
     fn patterns_without_long_literals_search_as_before() {
         for (source, text) in [
             (r"\d+", "12 en 34"),

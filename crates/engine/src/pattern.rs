@@ -375,9 +375,20 @@ fn extract(hir: &Hir, kind: ExtractKind) -> Option<Vec<Vec<u8>>> {
         .limit_total(MAX_REQUIRED_LITERALS)
         .extract(hir);
     let literals = seq.literals()?;
-    let shortest = literals.iter().map(|l| l.as_bytes().len()).min()?;
-    (shortest >= MIN_REQUIRED_LITERAL)
-        .then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+    if literals.is_empty() || !literals.iter().all(|l| rare_enough(l.as_bytes())) {
+        return None;
+    }
+    let mut literals: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+    // A text holding ".be/" holds ".be": the longer one would only be found twice.
+    literals.sort_unstable();
+    literals.dedup_by(|longer, kept| longer.starts_with(kept));
+    Some(literals)
+}
+
+/// Whether a text seldom holds `literal`: it is long enough, or it holds `@`, which prose
+/// only uses for mentions and e-mail addresses (`@\w+`, "naar @iemand").
+fn rare_enough(literal: &[u8]) -> bool {
+    literal.len() >= MIN_REQUIRED_LITERAL || literal.contains(&b'@')
 }
 
 /// Literals one of which every match of `hir` contains: those it ends with, or else those found
@@ -393,11 +404,22 @@ fn inside(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     match hir.kind() {
         HirKind::Capture(c) => deeper(&c.sub),
         HirKind::Repetition(r) if r.min > 0 => deeper(&r.sub),
-        // The longest shortest literal is the rarest in text, and then the fewest literals.
-        HirKind::Concat(parts) => parts.iter().filter_map(deeper).max_by_key(|literals| {
-            let shortest = literals.iter().map(Vec::len).min().unwrap_or(0);
-            (shortest, std::cmp::Reverse(literals.len()))
-        }),
+        // Each part, and each run of parts up to the end: `\.(nl|be)` starts with ".nl" or
+        // ".be" where neither part alone has a literal long enough. The longest shortest
+        // literal is the rarest in text, and then the fewest literals.
+        HirKind::Concat(parts) => {
+            let tails = (1..parts.len().saturating_sub(1))
+                .map(|i| extract(&Hir::concat(parts[i..].to_vec()), ExtractKind::Prefix));
+            parts
+                .iter()
+                .map(deeper)
+                .chain(tails)
+                .flatten()
+                .max_by_key(|literals| {
+                    let shortest = literals.iter().map(Vec::len).min().unwrap_or(0);
+                    (shortest, std::cmp::Reverse(literals.len()))
+                })
+        }
         HirKind::Alternation(branches) => {
             let mut all = Vec::new();
             for branch in branches {
