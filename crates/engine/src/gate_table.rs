@@ -52,6 +52,13 @@ pub enum GateTableError {
         /// The pattern whose literal it is.
         pattern: String,
     },
+    /// An empty list, or an empty literal: the gate would never open, or its automaton would
+    /// refuse to build.
+    #[error("gate table, pattern `{pattern}`: an empty literal list or literal")]
+    Empty {
+        /// The pattern whose list it is.
+        pattern: String,
+    },
 }
 
 /// The JSON form. A literal is a byte string (a literal may stop inside a character), written
@@ -160,6 +167,11 @@ impl GateTable {
         let mut table = GateTable::default();
         for entry in written.patterns {
             let bytes = |literals: Vec<String>| -> Result<Vec<Vec<u8>>, GateTableError> {
+                if literals.is_empty() || literals.iter().any(String::is_empty) {
+                    return Err(GateTableError::Empty {
+                        pattern: entry.pattern.clone(),
+                    });
+                }
                 literals
                     .iter()
                     .map(|l| {
@@ -209,6 +221,19 @@ mod tests {
             Some((Required::Start, vec![vec![0xc3], b"abc".to_vec()])),
         );
         assert_eq!(GateTable::from_json(&cut.to_json()).unwrap(), cut);
+    }
+
+    #[test]
+    fn empty_lists_and_literals_are_refused() {
+        for list in [r#"[]"#, r#"["abc", ""]"#] {
+            let json =
+                format!(r#"{{"format":{FORMAT},"patterns":[{{"pattern":"x","start":{list}}}]}}"#);
+            assert_eq!(
+                GateTable::from_json(&json).unwrap_err().to_string(),
+                "gate table, pattern `x`: an empty literal list or literal",
+                "{list}"
+            );
+        }
     }
 
     #[test]
