@@ -10,6 +10,7 @@
 use daachorse::DoubleArrayAhoCorasick;
 
 use crate::pattern::{Pattern, Required};
+use crate::phrase::automaton;
 
 /// Collects the patterns' required literals while a bundle compiles.
 #[derive(Default)]
@@ -59,13 +60,8 @@ impl GateBuilder {
     }
 
     pub(crate) fn build(self) -> Result<Gate, String> {
-        let automaton = if self.literals.is_empty() {
-            None
-        } else {
-            Some(DoubleArrayAhoCorasick::new(&self.literals).map_err(|e| e.to_string())?)
-        };
         Ok(Gate {
-            automaton,
+            automaton: automaton(&self.literals)?,
             opens: self.opens,
             slots: self.slots,
         })

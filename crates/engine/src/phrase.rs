@@ -189,6 +189,19 @@ struct Variant {
     suffix: bool,
 }
 
+/// One automaton over `literals` (none for an empty list, which daachorse refuses), for
+/// overlapping searches; a match's value is its literal's index. The gate builds its own with it.
+pub(crate) fn automaton<L: AsRef<[u8]>>(
+    literals: &[L],
+) -> Result<Option<DoubleArrayAhoCorasick<u32>>, String> {
+    if literals.is_empty() {
+        return Ok(None);
+    }
+    DoubleArrayAhoCorasick::new(literals)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
 /// Every phrase the engine knows, compiled once.
 pub(crate) struct PhraseTable {
     automaton: Option<DoubleArrayAhoCorasick<u32>>,
@@ -237,11 +250,7 @@ impl PhraseTableBuilder {
     /// Builds the table for `owners`, which must number every owner passed to
     /// [`PhraseTableBuilder::add`].
     pub(crate) fn build(self, owners: Owners) -> Result<PhraseTable, String> {
-        let automaton = if self.literals.is_empty() {
-            None
-        } else {
-            Some(DoubleArrayAhoCorasick::new(&self.literals).map_err(|e| e.to_string())?)
-        };
+        let automaton = automaton(&self.literals)?;
         let literal_variants = Lists::new(
             self.variants
                 .iter()
