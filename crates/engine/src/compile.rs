@@ -9,7 +9,8 @@ use crate::gate::{Gate, GateBuilder};
 use crate::gate_table::GateTable;
 use crate::limits::Limits;
 use crate::model::{Bundle, DetectorKind, Matcher, NearGroup, Unless};
-use crate::pattern::Pattern;
+use crate::nfa_size::NfaSize;
+use crate::pattern::{Check, Pattern};
 use crate::phrase::{Owner, Owners, Phrase, PhraseTable, PhraseTableBuilder};
 use crate::text::fold;
 
@@ -97,6 +98,7 @@ pub(crate) fn compile(
     let mut gate = GateBuilder::default();
     let mut parsed: HashMap<String, Result<Phrase, ProblemKind>> = HashMap::new();
     let gates = gates.filter(|_| defer);
+    let mut sizes = NfaSize::default();
     let mut gated = |source: &str, ignore_case: bool| -> Result<Pattern, ProblemKind> {
         match gates.and_then(|table| table.get(source, ignore_case)) {
             Some(known) => {
@@ -107,7 +109,12 @@ pub(crate) fn compile(
                 Ok(pattern)
             }
             None => {
-                let mut pattern = Pattern::new(source, ignore_case, limits, defer)?;
+                let check = if defer {
+                    Check::Syntax
+                } else {
+                    Check::Full(&mut sizes)
+                };
+                let mut pattern = Pattern::new(source, ignore_case, limits, check)?;
                 gate.add(&mut pattern);
                 Ok(pattern)
             }

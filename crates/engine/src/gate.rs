@@ -154,9 +154,17 @@ impl Open<'_> {
 mod tests {
     use super::*;
     use crate::limits::Limits;
+    use crate::nfa_size::NfaSize;
+    use crate::pattern::Check;
 
     fn gated(source: &str) -> (Gate, Pattern) {
-        let mut pattern = Pattern::new(source, true, &Limits::default(), false).unwrap();
+        let mut pattern = Pattern::new(
+            source,
+            true,
+            &Limits::default(),
+            Check::Full(&mut NfaSize::default()),
+        )
+        .unwrap();
         let mut builder = GateBuilder::default();
         builder.add(&mut pattern);
         (builder.build().unwrap(), pattern)

@@ -52,6 +52,7 @@ mod gate_table;
 mod limits;
 mod load;
 mod model;
+mod nfa_size;
 pub mod packs;
 mod pattern;
 pub mod photo;

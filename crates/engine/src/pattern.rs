@@ -28,6 +28,7 @@ use regex_syntax::hir::{
 use crate::anchored::AnchoredRegex;
 use crate::error::ProblemKind;
 use crate::limits::Limits;
+use crate::nfa_size::NfaSize;
 
 /// A compiled pattern; see the module documentation.
 #[derive(Debug)]
@@ -71,22 +72,44 @@ impl Parsed {
     }
 }
 
+/// How much of a pattern [`Pattern::new`] checks before the bundle holding it is accepted.
+pub(crate) enum Check<'a> {
+    /// Syntax only, for bundles known to compile (a built-in pack, a signed bundle accepted
+    /// before): the pattern itself is built when a search first needs it, so that start-up
+    /// does not wait for regexes most texts never reach.
+    Syntax,
+    /// Also that it fits its size limit and cannot match the empty text, with the NFA size
+    /// bounds of the bundle being compiled.
+    Full(&'a mut NfaSize),
+}
+
 impl Pattern {
-    /// Compiles a pattern written by a policy author, within `limits`.
-    ///
-    /// With `defer`, the author's pattern itself is only built when a search first needs it:
-    /// for bundles known to compile (a built-in pack, a signed bundle accepted before), so that
-    /// start-up does not wait for regexes most texts never reach. Its syntax is checked either
-    /// way.
+    /// Compiles a pattern written by a policy author, within `limits`, checking as much of it
+    /// now as `check` asks; its syntax always.
     pub(crate) fn new(
         pattern: &str,
         case_insensitive: bool,
         limits: &Limits,
-        defer: bool,
+        check: Check<'_>,
     ) -> Result<Pattern, ProblemKind> {
         let compiled = Pattern::unparsed(pattern, case_insensitive, limits)?;
         let parsed = Parsed::new(compiled.parse()?);
-        if !defer {
+        let Check::Full(sizes) = check else {
+            let _ = compiled.parsed.set(Some(parsed));
+            return Ok(compiled);
+        };
+        // Only a pattern that may match the empty text, or whose NFA might outgrow the limit,
+        // needs building to be sure; the rest are built when a search first needs them. The
+        // check builds what it always built: for a pattern with a twin, the forward NFA of its
+        // anchored tries; for one without, the `meta` regex, which also compiles in reverse.
+        let may_match_empty = parsed.hir.properties().minimum_len() == Some(0);
+        let bound = sizes.at_most(&parsed.hir);
+        let bound = if parsed.has_relaxed {
+            bound.forward
+        } else {
+            bound.forward.max(bound.reverse)
+        };
+        if may_match_empty || bound > limits.regex_size_limit {
             // The twin is not built here: checking needs only the author's pattern. The twin
             // is all but always smaller (no boundaries, no long counts), and should its build
             // ever fail, searches use the author's pattern alone, slower but the same. A new
@@ -579,14 +602,51 @@ fn one_line(message: &str) -> String {
 }
 
 #[cfg(test)]
+/// Every pattern of every built-in pack and detector, as (pattern, case-insensitive).
+pub(crate) fn builtin_patterns() -> Vec<(String, bool)> {
+    use crate::model::{Matcher, NearGroup};
+    let mut out: Vec<(String, bool)> = crate::model::DetectorKind::ALL
+        .iter()
+        .map(|&kind| (crate::detect::pattern(kind).to_string(), false))
+        .collect();
+    for name in crate::packs::names() {
+        for rule in crate::packs::bundle(&name).unwrap().rules {
+            match rule.matcher {
+                Matcher::Regex {
+                    pattern,
+                    case_insensitive,
+                } => out.push((pattern, case_insensitive)),
+                Matcher::Near { groups, .. } => {
+                    out.extend(groups.into_iter().filter_map(|g| match g {
+                        NearGroup::Pattern { pattern } => Some((pattern, true)),
+                        NearGroup::Phrases(_) => None,
+                    }))
+                }
+                _ => {}
+            }
+            let contexts = rule.unless.into_iter().chain(rule.signals);
+            out.extend(contexts.filter_map(|c| c.pattern).map(|p| (p, true)));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     fn all(pattern: &str, text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        Pattern::new(pattern, true, &Limits::default(), false)
-            .unwrap()
-            .find_all(text, &mut out);
+        Pattern::new(
+            pattern,
+            true,
+            &Limits::default(),
+            Check::Full(&mut NfaSize::default()),
+        )
+        .unwrap()
+        .find_all(text, &mut out);
         out.iter().map(|&(s, e)| text[s..e].to_string()).collect()
     }
 
@@ -626,7 +686,13 @@ mod tests {
             ..Limits::default()
         };
         // Checked as a new bundle is: the pattern is in, its twin not yet built.
-        let pattern = Pattern::new(&source, false, &limits, false).unwrap();
+        let pattern = Pattern::new(
+            &source,
+            false,
+            &limits,
+            Check::Full(&mut NfaSize::default()),
+        )
+        .unwrap();
         assert!(pattern.relaxed().is_none());
         let word = "éè".repeat(30);
         let text = format!("x{word} {word}, {word}é");
@@ -640,48 +706,52 @@ mod tests {
     fn errors_are_one_line_and_name_the_problem() {
         let limits = Limits::default();
         assert!(matches!(
-            Pattern::new("(unclosed", true, &limits, false),
+            Pattern::new("(unclosed", true, &limits, Check::Full(&mut NfaSize::default())),
             Err(ProblemKind::InvalidRegex(m)) if !m.contains('\n')
         ));
         assert!(matches!(
-            Pattern::new("a|", true, &limits, false),
+            Pattern::new("a|", true, &limits, Check::Full(&mut NfaSize::default())),
             Err(ProblemKind::InvalidRegex(_))
         ));
         assert!(matches!(
-            Pattern::new(r"\w{1000}\w{1000}", true, &limits, false),
+            Pattern::new(
+                r"\w{1000}\w{1000}",
+                true,
+                &limits,
+                Check::Full(&mut NfaSize::default())
+            ),
             Err(ProblemKind::RegexTooBig { .. })
         ));
     }
 
-    /// Every pattern of every built-in pack and detector, as (pattern, case-insensitive).
-    fn builtin_patterns() -> Vec<(String, bool)> {
-        use crate::model::{Matcher, NearGroup};
-        let mut out: Vec<(String, bool)> = crate::model::DetectorKind::ALL
-            .iter()
-            .map(|&kind| (crate::detect::pattern(kind).to_string(), false))
-            .collect();
-        for name in crate::packs::names() {
-            for rule in crate::packs::bundle(&name).unwrap().rules {
-                match rule.matcher {
-                    Matcher::Regex {
-                        pattern,
-                        case_insensitive,
-                    } => out.push((pattern, case_insensitive)),
-                    Matcher::Near { groups, .. } => {
-                        out.extend(groups.into_iter().filter_map(|g| match g {
-                            NearGroup::Pattern { pattern } => Some((pattern, true)),
-                            NearGroup::Phrases(_) => None,
-                        }))
-                    }
-                    _ => {}
-                }
-                let contexts = rule.unless.into_iter().chain(rule.signals);
-                out.extend(contexts.filter_map(|c| c.pattern).map(|p| (p, true)));
-            }
+    /// A new bundle's check builds only what its NFA bound cannot clear; the rest is built by
+    /// the first search that needs it, and finds what the plain regex finds.
+    #[test]
+    fn the_check_builds_only_patterns_its_bound_cannot_clear() {
+        let text = "Het GEHEIMe rapport en de interne nota: geheimhouding geldt.";
+        let mut sizes = NfaSize::default();
+        for source in [r"\bgeheim\w*", r"(?:intern|vertrouwelijk)e?\s+nota"] {
+            let pattern =
+                Pattern::new(source, true, &Limits::default(), Check::Full(&mut sizes)).unwrap();
+            assert!(pattern.anchored.get().is_none() && pattern.exact.get().is_none());
+            assert_eq!(
+                fast(&pattern, text),
+                reference(source, true, text),
+                "{source}"
+            );
+            assert!(!fast(&pattern, text).is_empty(), "{source}");
         }
-        out.sort();
-        out.dedup();
-        out
+
+        // With the limit just under the bound, the build decides, and the pattern (far smaller
+        // than its bound) passes.
+        let source = r"\bgeheim\w*";
+        let bound = sizes.at_most(&syntax::parse(source).unwrap()).forward;
+        let limits = Limits {
+            regex_size_limit: bound - 1,
+            ..Limits::default()
+        };
+        let pattern = Pattern::new(source, false, &limits, Check::Full(&mut sizes)).unwrap();
+        assert!(pattern.anchored.get().is_some(), "built during the check");
     }
 
     fn reference(pattern: &str, case_insensitive: bool, text: &str) -> Vec<(usize, usize)> {
@@ -733,7 +803,8 @@ mod tests {
             .map(|chunk| chunk.join("\r\n"))
             .collect();
         for (source, ci) in &patterns {
-            let mut pattern = Pattern::new(source, *ci, &limits, false).unwrap();
+            let mut pattern =
+                Pattern::new(source, *ci, &limits, Check::Full(&mut NfaSize::default())).unwrap();
             let regex = plain(source, *ci);
             let want = reference_in(&regex, &corpus);
             matched += usize::from(!want.is_empty());
@@ -771,7 +842,7 @@ mod tests {
                 (r"\b\d+(?:\s\w+)?\b", true),
                 (r"(?:^|\.\s)\w+\b", true),
             ] {
-                let pattern = Pattern::new(source, ci, &Limits::default(), false).unwrap();
+                let pattern = Pattern::new(source, ci, &Limits::default(), Check::Full(&mut NfaSize::default())).unwrap();
                 proptest::prop_assert_eq!(fast(&pattern, &text), reference(source, ci, &text));
             }
         }
