@@ -313,10 +313,17 @@ export async function launchWithExtension(extensionDir, { args = [], userDataDir
   return context;
 }
 
+/**
+ * How the waits below poll: on a timer. Playwright's default polls on animation frames, which a
+ * frame that is not being rendered (an iframe still being laid out, a page behind another on a
+ * loaded machine) does not get; a share box became ready without the wait seeing it for 15 s.
+ */
+const READY_POLLING = 50;
+
 /** Navigate and wait until the fixture app has mounted every editor. */
 export async function gotoFixture(page, url, { timeout = 15000 } = {}) {
   const response = await page.goto(url, { waitUntil: 'load', timeout });
-  await page.waitForFunction(() => window.__fixture && window.__fixture.ready === true, null, { timeout });
+  await page.waitForFunction(() => window.__fixture && window.__fixture.ready === true, null, { timeout, polling: READY_POLLING });
   return response;
 }
 
@@ -333,7 +340,8 @@ export async function openFixture(browser, url, { lang = 'en', viewport = { widt
 export async function openLinkedInSharebox(page, { timeout = 15000 } = {}) {
   await page.click('a[href="/preload/sharebox/"]');
   const handle = await page.waitForSelector('[role=dialog] iframe[src="/preload/sharebox/"]', { state: 'visible', timeout });
-  const frame = await handle.contentFrame();
-  await frame.waitForFunction(() => window.__fixture && window.__fixture.ready === true, null, { timeout });
-  return frame;
+  // Asked from the feed, which is rendered, rather than from inside the iframe: the frame
+  // Playwright hands out may still be the iframe's first, blank document.
+  await page.waitForFunction((iframe) => iframe.contentWindow?.__fixture?.ready === true, handle, { timeout, polling: READY_POLLING });
+  return handle.contentFrame();
 }
