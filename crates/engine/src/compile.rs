@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use regex_syntax::hir::Hir;
+
 use crate::detect::Detector;
 use crate::error::{Location, Problem, ProblemKind};
 use crate::gate::{Gate, GateBuilder};
@@ -12,6 +14,7 @@ use crate::model::{Bundle, DetectorKind, Matcher, NearGroup, Unless};
 use crate::nfa_size::NfaSize;
 use crate::pattern::{Check, Pattern};
 use crate::phrase::{Owner, Owners, Phrase, PhraseTable, PhraseTableBuilder};
+use crate::screen::Screen;
 use crate::text::fold;
 
 pub(crate) enum CompiledMatcher {
@@ -50,6 +53,8 @@ pub(crate) struct Compiled {
     pub(crate) detectors: Vec<Detector>,
     /// Which of the patterns above a text can match.
     pub(crate) gate: Gate,
+    /// Which of those that would read the whole text can match it at all.
+    pub(crate) screen: Screen,
     /// Whether any rule needs word positions (`near`, or `unless` with `within`).
     pub(crate) needs_words: bool,
 }
@@ -66,6 +71,16 @@ impl Compiled {
             .iter()
             .chain(&self.group_patterns)
             .chain(contexts)
+    }
+
+    /// What the screen runs for its members numbered `members`, in order.
+    pub(crate) fn screen_members(&self, members: std::ops::Range<usize>) -> Vec<Hir> {
+        let mut found: Vec<(usize, &Pattern)> = self
+            .patterns()
+            .filter_map(|p| p.screen.filter(|m| members.contains(m)).map(|m| (m, p)))
+            .collect();
+        found.sort_unstable_by_key(|&(m, _)| m);
+        found.into_iter().map(|(_, p)| p.screening()).collect()
     }
 }
 
@@ -99,14 +114,15 @@ pub(crate) fn compile(
     let mut parsed: HashMap<String, Result<Phrase, ProblemKind>> = HashMap::new();
     let gates = gates.filter(|_| defer);
     let mut sizes = NfaSize::default();
+    let mut screened = 0;
     let mut gated = |source: &str, ignore_case: bool| -> Result<Pattern, ProblemKind> {
-        match gates.and_then(|table| table.get(source, ignore_case)) {
+        let mut pattern = match gates.and_then(|table| table.get(source, ignore_case)) {
             Some(known) => {
                 let mut pattern = Pattern::unparsed(source, ignore_case, limits)?;
                 if let Some((required, literals)) = known {
                     gate.add_known(&mut pattern, *required, literals);
                 }
-                Ok(pattern)
+                pattern
             }
             None => {
                 let check = if defer {
@@ -116,9 +132,14 @@ pub(crate) fn compile(
                 };
                 let mut pattern = Pattern::new(source, ignore_case, limits, check)?;
                 gate.add(&mut pattern);
-                Ok(pattern)
+                pattern
             }
+        };
+        if gate.walks(&pattern) {
+            pattern.screen = Some(screened);
+            screened += 1;
         }
+        Ok(pattern)
     };
 
     for (r, rule) in bundle.rules.iter().enumerate() {
@@ -340,6 +361,7 @@ pub(crate) fn compile(
         group_patterns,
         detectors,
         gate,
+        screen: Screen::new(screened),
         needs_words,
     }
 }

@@ -267,7 +267,11 @@ impl Engine {
             })
         };
 
-        let open = c.gate.open(text);
+        let open = c.gate.open(
+            text,
+            c.screen
+                .screening(text, Box::new(|members| c.screen_members(members))),
+        );
         let hits = c.phrases.find(text, &Folded::new(text));
         // Only `near` and `within` need word positions, and most texts reach neither.
         let words = std::cell::OnceCell::new();

@@ -5,12 +5,14 @@
 //! of few rules, a few times each; yet each regex search reads the whole text. So every such
 //! list goes into one Aho-Corasick automaton and the text is read once. A regex whose words
 //! were not seen does not run; one whose matches must start with its words is tried only where
-//! they occur. Regexes without a usable list search as before.
+//! they occur. Regexes without a usable list, or whose words may sit anywhere in a match, search
+//! the whole text unless the screen ([`crate::screen`]) rules them out.
 
 use daachorse::DoubleArrayAhoCorasick;
 
 use crate::pattern::{Pattern, Required};
 use crate::phrase::automaton;
+use crate::screen::Screening;
 
 /// Collects the patterns' required literals while a bundle compiles.
 #[derive(Default)]
@@ -59,6 +61,14 @@ impl GateBuilder {
         pattern.gate = Some(slot);
     }
 
+    /// Whether `pattern`'s searches may read the whole text: it has no slot, or its literals may
+    /// sit anywhere in a match. Such patterns are what [`crate::screen`] screens.
+    pub(crate) fn walks(&self, pattern: &Pattern) -> bool {
+        pattern
+            .gate
+            .is_none_or(|slot| self.slots[slot] == Required::Inside)
+    }
+
     pub(crate) fn build(self) -> Result<Gate, String> {
         Ok(Gate {
             automaton: automaton(&self.literals)?,
@@ -76,8 +86,9 @@ pub(crate) struct Gate {
 }
 
 impl Gate {
-    /// Where in `text` each pattern's literals start.
-    pub(crate) fn open(&self, text: &str) -> Open<'_> {
+    /// Where in `text` each pattern's literals start; `screening` rules out the patterns that
+    /// would read the whole text in vain.
+    pub(crate) fn open<'a>(&'a self, text: &str, screening: Screening<'a>) -> Open<'a> {
         let mut starts = vec![Vec::new(); self.slots.len()];
         if let Some(automaton) = &self.automaton {
             // Overlapping: "onder ons" must not hide the "ons" another pattern needs.
@@ -98,6 +109,7 @@ impl Gate {
         Open {
             starts,
             slots: &self.slots,
+            screening,
         }
     }
 }
@@ -106,6 +118,7 @@ impl Gate {
 pub(crate) struct Open<'a> {
     starts: Vec<Vec<usize>>,
     slots: &'a [Required],
+    screening: Screening<'a>,
 }
 
 /// Most anchored tries per pattern and text. Each try reads as far as its match could reach,
@@ -117,8 +130,12 @@ impl Open<'_> {
     /// Every match of `pattern`, as [`Pattern::find_all`] gives them, searching only where the
     /// text holds its literals.
     pub(crate) fn find_all(&self, pattern: &Pattern, text: &str, out: &mut Vec<(usize, usize)>) {
+        let may_match = || pattern.screen.is_none_or(|m| self.screening.may_match(m));
         let Some(slot) = pattern.gate else {
-            return pattern.find_all(text, out);
+            if may_match() {
+                pattern.find_all(text, out);
+            }
+            return;
         };
         let starts = &self.starts[slot];
         match (self.slots[slot], starts.first()) {
@@ -144,7 +161,9 @@ impl Open<'_> {
                 } else {
                     0
                 };
-                pattern.find_all_from(text, from, out)
+                if may_match() {
+                    pattern.find_all_from(text, from, out);
+                }
             }
         }
     }
@@ -173,7 +192,8 @@ mod tests {
     /// What the gated search finds, checked against the plain search.
     fn found(gate: &Gate, pattern: &Pattern, text: &str) -> Vec<String> {
         let (mut gated, mut plain) = (Vec::new(), Vec::new());
-        gate.open(text).find_all(pattern, text, &mut gated);
+        gate.open(text, crate::screen::nothing_ruled_out(text))
+            .find_all(pattern, text, &mut gated);
         pattern.find_all(text, &mut plain);
         assert_eq!(gated, plain, "{text}");
         gated.iter().map(|&(s, e)| text[s..e].to_string()).collect()
@@ -248,7 +268,10 @@ mod tests {
             ["Uw AANVRAAG", "your case"]
         );
         let text = "je moeder en uw vader";
-        assert!(gate.open(text).starts[pattern.gate.unwrap()].is_empty());
+        assert!(gate
+            .open(text, crate::screen::nothing_ruled_out(text))
+            .starts[pattern.gate.unwrap()]
+        .is_empty());
         assert!(found(&gate, &pattern, text).is_empty());
     }
 
@@ -279,7 +302,10 @@ mod tests {
             ["WWW.", "ind.NL", "@IND_nl", "HTTPS://", "x.be"]
         );
         let text = "Geen adres. Nl en be, www en http";
-        assert!(gate.open(text).starts[pattern.gate.unwrap()].is_empty());
+        assert!(gate
+            .open(text, crate::screen::nothing_ruled_out(text))
+            .starts[pattern.gate.unwrap()]
+        .is_empty());
         assert!(found(&gate, &pattern, text).is_empty());
 
         let (gate, pattern) = gated(r"\b(naar|aan|to)\s+@\w+");

@@ -57,6 +57,7 @@ pub mod packs;
 mod pattern;
 pub mod photo;
 mod phrase;
+mod screen;
 pub mod signed;
 mod text;
 

@@ -56,6 +56,9 @@ pub(crate) struct Pattern {
     relaxed: OnceLock<Option<Regex>>,
     /// Its slot in the scan's literal gate ([`crate::gate`]), when it has one.
     pub(crate) gate: Option<usize>,
+    /// Its number in the bundle's [`crate::screen::Screen`], when its searches read the whole
+    /// text.
+    pub(crate) screen: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -165,6 +168,7 @@ impl Pattern {
             anchored: OnceLock::new(),
             relaxed: OnceLock::new(),
             gate: None,
+            screen: None,
         })
     }
 
@@ -208,6 +212,17 @@ impl Pattern {
             return Some((Required::Start, literals));
         }
         inside(&folded).map(|literals| (Required::Inside, literals))
+    }
+
+    /// What the screen runs for it: a pattern matching everywhere it matches, without the
+    /// Unicode `\b` that stops a DFA (its twin, if it has one). One that never matches if the
+    /// pattern does not parse, as the pattern then matches nothing.
+    pub(crate) fn screening(&self) -> Hir {
+        match self.parsed() {
+            Some(parsed) if parsed.has_relaxed => relax(&parsed.hir),
+            Some(parsed) => parsed.hir.clone(),
+            None => Hir::fail(),
+        }
     }
 
     /// The match starting exactly at `at`, if there is one.
@@ -815,7 +830,8 @@ mod tests {
             let gate = gate.build().unwrap();
             for text in std::iter::once(&corpus).chain(&posts) {
                 let mut gated = Vec::new();
-                gate.open(text).find_all(&pattern, text, &mut gated);
+                gate.open(text, crate::screen::nothing_ruled_out(text))
+                    .find_all(&pattern, text, &mut gated);
                 assert_eq!(gated, reference_in(&regex, text), "gated {source}");
             }
         }
