@@ -30,6 +30,11 @@ const NFA_LIMIT: usize = 16 << 20;
 /// the corpus posts.
 const CACHE: usize = 8 << 20;
 
+/// Shortest text screened, in bytes. Below it the searches the screen saves are short, and a
+/// post's first keystrokes should not wait for the screen to be built (a sixth of the first
+/// scan of a short post).
+const MIN_TEXT: usize = 1024;
+
 type NewCache = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 /// The screen of one compiled bundle, its members in groups of [`GROUP`]; each group is built
@@ -37,6 +42,7 @@ type NewCache = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe
 pub(crate) struct Screen {
     groups: Vec<OnceLock<Option<Built>>>,
     members: usize,
+    min_text: usize,
 }
 
 struct Built {
@@ -61,6 +67,7 @@ impl Screen {
                 .map(|_| OnceLock::new())
                 .collect(),
             members,
+            min_text: MIN_TEXT,
         }
     }
 
@@ -74,7 +81,12 @@ impl Screen {
             screen: self,
             text,
             members,
-            found: (0..self.groups.len()).map(|_| OnceCell::new()).collect(),
+            // No groups to read: every member may match.
+            found: if text.len() < self.min_text {
+                Vec::new()
+            } else {
+                (0..self.groups.len()).map(|_| OnceCell::new()).collect()
+            },
         }
     }
 }
@@ -85,6 +97,7 @@ pub(crate) fn nothing_ruled_out(text: &str) -> Screening<'_> {
     static EMPTY: Screen = Screen {
         groups: Vec::new(),
         members: 0,
+        min_text: 0,
     };
     EMPTY.screening(text, Box::new(|_| Vec::new()))
 }
@@ -179,7 +192,7 @@ mod tests {
             .collect()
     }
 
-    pub(super) fn texts() -> Vec<String> {
+    fn texts() -> Vec<String> {
         let corpus = include_str!("../../../tests/corpus/dev.jsonl")
             .lines()
             .chain(include_str!("../../../tests/corpus/holdout.jsonl").lines())
@@ -199,7 +212,11 @@ mod tests {
     #[test]
     fn a_pattern_ruled_out_has_no_match() {
         let patterns = members(&crate::pattern::builtin_patterns());
-        let screen = Screen::new(patterns.len());
+        // Posts are short: screen them all.
+        let screen = Screen {
+            min_text: 0,
+            ..Screen::new(patterns.len())
+        };
         let (mut ruled_out, mut searched) = (0, 0);
         for text in texts() {
             let patterns = &patterns;
@@ -231,5 +248,20 @@ mod tests {
         assert!(screen
             .screening("text", Box::new(|_| Vec::new()))
             .may_match(3));
+    }
+
+    /// A short text is not screened, and the screen is not built for it.
+    #[test]
+    fn a_short_text_is_not_screened() {
+        let patterns = members(&[(r"\bembargo\b".to_string(), true)]);
+        let screen = Screen::new(1);
+        let members = || -> Box<dyn Fn(Range<usize>) -> Vec<Hir> + '_> {
+            Box::new(|range| patterns[range].iter().map(Pattern::screening).collect())
+        };
+        assert!(screen.screening("kort", members()).may_match(0));
+        assert!(screen.groups[0].get().is_none());
+        let long = "lang ".repeat(MIN_TEXT);
+        assert!(!screen.screening(&long, members()).may_match(0));
+        assert!(screen.groups[0].get().is_some());
     }
 }
