@@ -7,7 +7,8 @@
 //! pattern does, and has no Unicode `\b` to stop a DFA), and the DFA is asked which of them match
 //! anywhere: one read of the text instead of 23. A pattern it rules out cannot match and is not
 //! searched. Should the DFA give up (its cache keeps filling, as on a long and varied text), every
-//! pattern is searched as before.
+//! pattern is searched as before. Only texts of a post's length are screened ([`MIN_TEXT`] to
+//! [`MAX_TEXT`]): on shorter ones there is little to save, on longer ones little to rule out.
 
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -34,6 +35,10 @@ const CACHE: usize = 8 << 20;
 /// post's first keystrokes should not wait for the screen to be built (a sixth of the first
 /// scan of a short post).
 const MIN_TEXT: usize = 1024;
+/// Longest text screened, in bytes. A long text holds a match of nearly every member, so the
+/// screen rules little out, and its DFAs meet ever new states: 100 KB scanned 11 % slower with
+/// it, 10 KB 4 % faster, 3,000 characters 15 % faster (native, `count scans`).
+const MAX_TEXT: usize = 16 << 10;
 
 type NewCache = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
@@ -42,7 +47,8 @@ type NewCache = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe
 pub(crate) struct Screen {
     groups: Vec<OnceLock<Option<Built>>>,
     members: usize,
-    min_text: usize,
+    /// The lengths of text screened, in bytes.
+    screened: Range<usize>,
 }
 
 struct Built {
@@ -67,7 +73,7 @@ impl Screen {
                 .map(|_| OnceLock::new())
                 .collect(),
             members,
-            min_text: MIN_TEXT,
+            screened: MIN_TEXT..MAX_TEXT + 1,
         }
     }
 
@@ -82,10 +88,10 @@ impl Screen {
             text,
             members,
             // No groups to read: every member may match.
-            found: if text.len() < self.min_text {
-                Vec::new()
-            } else {
+            found: if self.screened.contains(&text.len()) {
                 (0..self.groups.len()).map(|_| OnceCell::new()).collect()
+            } else {
+                Vec::new()
             },
         }
     }
@@ -97,7 +103,7 @@ pub(crate) fn nothing_ruled_out(text: &str) -> Screening<'_> {
     static EMPTY: Screen = Screen {
         groups: Vec::new(),
         members: 0,
-        min_text: 0,
+        screened: 0..0,
     };
     EMPTY.screening(text, Box::new(|_| Vec::new()))
 }
@@ -214,7 +220,7 @@ mod tests {
         let patterns = members(&crate::pattern::builtin_patterns());
         // Posts are short: screen them all.
         let screen = Screen {
-            min_text: 0,
+            screened: 0..usize::MAX,
             ..Screen::new(patterns.len())
         };
         let (mut ruled_out, mut searched) = (0, 0);
@@ -250,9 +256,9 @@ mod tests {
             .may_match(3));
     }
 
-    /// A short text is not screened, and the screen is not built for it.
+    /// A short text is not screened, and the screen is not built for it; nor is a long one.
     #[test]
-    fn a_short_text_is_not_screened() {
+    fn only_texts_of_a_post_s_length_are_screened() {
         let patterns = members(&[(r"\bembargo\b".to_string(), true)]);
         let screen = Screen::new(1);
         let members = || -> Box<dyn Fn(Range<usize>) -> Vec<Hir> + '_> {
@@ -260,8 +266,10 @@ mod tests {
         };
         assert!(screen.screening("kort", members()).may_match(0));
         assert!(screen.groups[0].get().is_none());
-        let long = "lang ".repeat(MIN_TEXT);
-        assert!(!screen.screening(&long, members()).may_match(0));
+        let post = "lang ".repeat(MIN_TEXT / 4);
+        assert!(!screen.screening(&post, members()).may_match(0));
         assert!(screen.groups[0].get().is_some());
+        let long = "lang ".repeat(MAX_TEXT / 4);
+        assert!(screen.screening(&long, members()).may_match(0));
     }
 }
