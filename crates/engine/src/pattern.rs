@@ -106,13 +106,17 @@ impl Pattern {
         // check builds what it always built: for a pattern with a twin, the forward NFA of its
         // anchored tries; for one without, the `meta` regex, which also compiles in reverse.
         let may_match_empty = parsed.hir.properties().minimum_len() == Some(0);
-        let bound = sizes.at_most(&parsed.hir);
-        let bound = if parsed.has_relaxed {
-            bound.forward
-        } else {
-            bound.forward.max(bound.reverse)
+        // Not worked out for a pattern built anyway: bounding may compile its classes.
+        let mut may_outgrow = || {
+            let bound = sizes.at_most(&parsed.hir);
+            let bound = if parsed.has_relaxed {
+                bound.forward
+            } else {
+                bound.forward.max(bound.reverse)
+            };
+            bound > limits.regex_size_limit
         };
-        if may_match_empty || bound > limits.regex_size_limit {
+        if may_match_empty || may_outgrow() {
             // The twin is not built here: checking needs only the author's pattern. The twin
             // is all but always smaller (no boundaries, no long counts), and should its build
             // ever fail, searches use the author's pattern alone, slower but the same. A new
