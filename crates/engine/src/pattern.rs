@@ -143,6 +143,17 @@ impl Pattern {
         Ok(compiled)
     }
 
+    /// A pattern checked as a new bundle's are, for tests of what it finds.
+    #[cfg(test)]
+    pub(crate) fn checked(
+        pattern: &str,
+        case_insensitive: bool,
+        limits: &Limits,
+    ) -> Result<Pattern, ProblemKind> {
+        let check = Check::Full(&mut NfaSize::default());
+        Pattern::new(pattern, case_insensitive, limits, check)
+    }
+
     /// A pattern known to compile, not even parsed until a search or
     /// [`Pattern::required_literals`] first needs it: a built-in detector's, or one whose gate
     /// literals a [`crate::gate_table::GateTable`] already holds. Parsing was a fifth of the
@@ -658,14 +669,9 @@ mod tests {
 
     fn all(pattern: &str, text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        Pattern::new(
-            pattern,
-            true,
-            &Limits::default(),
-            Check::Full(&mut NfaSize::default()),
-        )
-        .unwrap()
-        .find_all(text, &mut out);
+        Pattern::checked(pattern, true, &Limits::default())
+            .unwrap()
+            .find_all(text, &mut out);
         out.iter().map(|&(s, e)| text[s..e].to_string()).collect()
     }
 
@@ -705,13 +711,7 @@ mod tests {
             ..Limits::default()
         };
         // Checked as a new bundle is: the pattern is in, its twin not yet built.
-        let pattern = Pattern::new(
-            &source,
-            false,
-            &limits,
-            Check::Full(&mut NfaSize::default()),
-        )
-        .unwrap();
+        let pattern = Pattern::checked(&source, false, &limits).unwrap();
         assert!(pattern.relaxed().is_none());
         let word = "éè".repeat(30);
         let text = format!("x{word} {word}, {word}é");
@@ -725,20 +725,15 @@ mod tests {
     fn errors_are_one_line_and_name_the_problem() {
         let limits = Limits::default();
         assert!(matches!(
-            Pattern::new("(unclosed", true, &limits, Check::Full(&mut NfaSize::default())),
+            Pattern::checked("(unclosed", true, &limits),
             Err(ProblemKind::InvalidRegex(m)) if !m.contains('\n')
         ));
         assert!(matches!(
-            Pattern::new("a|", true, &limits, Check::Full(&mut NfaSize::default())),
+            Pattern::checked("a|", true, &limits),
             Err(ProblemKind::InvalidRegex(_))
         ));
         assert!(matches!(
-            Pattern::new(
-                r"\w{1000}\w{1000}",
-                true,
-                &limits,
-                Check::Full(&mut NfaSize::default())
-            ),
+            Pattern::checked(r"\w{1000}\w{1000}", true, &limits),
             Err(ProblemKind::RegexTooBig { .. })
         ));
     }
@@ -822,8 +817,7 @@ mod tests {
             .map(|chunk| chunk.join("\r\n"))
             .collect();
         for (source, ci) in &patterns {
-            let mut pattern =
-                Pattern::new(source, *ci, &limits, Check::Full(&mut NfaSize::default())).unwrap();
+            let mut pattern = Pattern::checked(source, *ci, &limits).unwrap();
             let regex = plain(source, *ci);
             let want = reference_in(&regex, &corpus);
             matched += usize::from(!want.is_empty());
@@ -834,7 +828,7 @@ mod tests {
             let gate = gate.build().unwrap();
             for text in std::iter::once(&corpus).chain(&posts) {
                 let mut gated = Vec::new();
-                gate.open(text, crate::screen::nothing_ruled_out(text))
+                gate.open_unscreened(text)
                     .find_all(&pattern, text, &mut gated);
                 assert_eq!(gated, reference_in(&regex, text), "gated {source}");
             }
@@ -862,7 +856,7 @@ mod tests {
                 (r"\b\d+(?:\s\w+)?\b", true),
                 (r"(?:^|\.\s)\w+\b", true),
             ] {
-                let pattern = Pattern::new(source, ci, &Limits::default(), Check::Full(&mut NfaSize::default())).unwrap();
+                let pattern = Pattern::checked(source, ci, &Limits::default()).unwrap();
                 proptest::prop_assert_eq!(fast(&pattern, &text), reference(source, ci, &text));
             }
         }

@@ -99,7 +99,8 @@ impl Screen {
     }
 }
 
-/// A screening that rules nothing out, for tests of what it screens.
+/// A screening that rules nothing out, for tests of what it screens
+/// ([`crate::gate::Gate::open_unscreened`]).
 #[cfg(test)]
 pub(crate) fn nothing_ruled_out(text: &str) -> Screening<'_> {
     static EMPTY: Screen = Screen {
